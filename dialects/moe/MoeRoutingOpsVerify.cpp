@@ -1,0 +1,269 @@
+//===- MoeRoutingOpsVerify.cpp - verifiers of the MoE routing ops ---------===//
+//
+// Part of ds, an MLIR compiler for Mixture-of-Experts transformers.
+//
+// Verifiers of router, experts, dispatch, grouped_matmul and combine.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/moe/MoeOps.h"
+#include "dialects/moe/MoeVerifyUtils.h"
+
+using namespace mlir;
+using namespace ds::moe;
+using namespace ds::moe::detail;
+
+static RankedTensorType tensorType(Value v) {
+  return cast<RankedTensorType>(v.getType());
+}
+
+/// `a * b`, dynamic when either is.
+static int64_t mulDims(int64_t a, int64_t b) {
+  if (ShapedType::isDynamic(a) || ShapedType::isDynamic(b))
+    return ShapedType::kDynamic;
+  return a * b;
+}
+
+/// Checks a per-token routing tensor pair: `weights` and `indices` `[T, K]`.
+static LogicalResult verifyRouting(Operation *op, Value weights,
+                                   Value indices, int64_t tokens) {
+  if (failed(verifyActivation(op, "weights", weights.getType(), 2,
+                              "[T, top_k]")) ||
+      failed(verifyActivation(op, "indices", indices.getType(), 2,
+                              "[T, top_k]")))
+    return failure();
+  RankedTensorType w = tensorType(weights), idx = tensorType(indices);
+  if (failed(verifyDim(op, "weights dim 0 (tokens)", w.getDimSize(0),
+                       tokens)) ||
+      failed(verifyDim(op, "indices dim 0 (tokens)", idx.getDimSize(0),
+                       tokens)) ||
+      failed(verifyDim(op, "indices dim 1 (top_k, the weights')",
+                       idx.getDimSize(1), w.getDimSize(1))))
+    return failure();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// RouterOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult RouterOp::verify() {
+  if (failed(verifyActivation(*this, "input", getInput().getType(), 2,
+                              "[T, H]")) ||
+      failed(verifyWeight(*this, "gate", getGate().getType(), 2, "[E, H]")))
+    return failure();
+  RankedTensorType in = tensorType(getInput()), gate = tensorType(getGate());
+  int64_t experts = gate.getDimSize(0);
+  if (failed(verifyDim(*this, "gate dim 1 (the input's hidden size)",
+                       gate.getDimSize(1), in.getDimSize(1))) ||
+      failed(verifyRouting(*this, getWeights(), getIndices(),
+                           in.getDimSize(0))))
+    return failure();
+
+  RouterAttr config = getConfig();
+  int64_t topK = config.getTopK(), groups = config.getNGroup();
+  if (failed(verifyDim(*this, "weights dim 1 (config top_k)",
+                       tensorType(getWeights()).getDimSize(1), topK)))
+    return failure();
+  if (topK > experts)
+    return emitOpError("top_k (")
+           << topK << ") exceeds the number of experts (" << experts << ")";
+  if (experts % groups != 0)
+    return emitOpError("the number of experts (")
+           << experts << ") must be divisible by n_group (" << groups << ")";
+  int64_t perGroup = experts / groups;
+  Selection selection = config.getSelection();
+  if (selection != Selection::greedy &&
+      topK > config.getTopkGroup() * perGroup)
+    return emitOpError("top_k (")
+           << topK << ") exceeds the experts of the kept groups (topk_group "
+           << config.getTopkGroup() << " x " << perGroup << ")";
+  if (selection == Selection::noaux_tc) {
+    if (perGroup < 2)
+      return emitOpError("noaux_tc scores a group by its two best experts, "
+                         "so each group needs >= 2 experts, got ")
+             << perGroup;
+    if (!getCorrectionBias())
+      return emitOpError("noaux_tc selection needs a correction bias operand");
+  }
+  if (Value bias = getCorrectionBias()) {
+    if (failed(verifyWeight(*this, "correction bias", bias.getType(), 1,
+                            "[E]")) ||
+        failed(verifyDim(*this, "correction bias size (experts)",
+                         tensorType(bias).getDimSize(0), experts)))
+      return failure();
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// ExpertsOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ExpertsOp::verify() {
+  if (failed(verifyActivation(*this, "input", getInput().getType(), 2,
+                              "[T, H]")) ||
+      failed(verifyWeight(*this, "gate", getGate().getType(), 3,
+                          "[E, I, H]")) ||
+      failed(verifyWeight(*this, "up", getUp().getType(), 3, "[E, I, H]")) ||
+      failed(verifyWeight(*this, "down", getDown().getType(), 3,
+                          "[E, H, I]")))
+    return failure();
+  RankedTensorType in = tensorType(getInput());
+  if (failed(verifyRouting(*this, getWeights(), getIndices(),
+                           in.getDimSize(0))))
+    return failure();
+  RankedTensorType gate = tensorType(getGate()), up = tensorType(getUp()),
+                   down = tensorType(getDown());
+  int64_t experts = gate.getDimSize(0), inter = gate.getDimSize(1),
+          hidden = in.getDimSize(1);
+  if (failed(verifyDim(*this, "gate dim 2 (the input's hidden size)",
+                       gate.getDimSize(2), hidden)) ||
+      failed(verifyDim(*this, "up shape [E, I, H]: dim 0", up.getDimSize(0),
+                       experts)) ||
+      failed(verifyDim(*this, "up shape [E, I, H]: dim 1", up.getDimSize(1),
+                       inter)) ||
+      failed(verifyDim(*this, "up shape [E, I, H]: dim 2", up.getDimSize(2),
+                       hidden)) ||
+      failed(verifyDim(*this, "down shape [E, H, I]: dim 0",
+                       down.getDimSize(0), experts)) ||
+      failed(verifyDim(*this, "down shape [E, H, I]: dim 1",
+                       down.getDimSize(1), hidden)) ||
+      failed(verifyDim(*this, "down shape [E, H, I]: dim 2",
+                       down.getDimSize(2), inter)))
+    return failure();
+  if (up.getElementType() != gate.getElementType() ||
+      down.getElementType() != gate.getElementType())
+    return emitOpError("gate, up and down must share one element type, got ")
+           << gate.getElementType() << ", " << up.getElementType() << ", "
+           << down.getElementType();
+  if (getResult().getType() != in)
+    return emitOpError("result type ")
+           << getResult().getType() << " must match the input type " << in;
+
+  ValueRange scales = getScales();
+  if (!scales.empty() && scales.size() != 3)
+    return emitOpError("takes no scales or 3 (gate, up, down), got ")
+           << scales.size();
+  auto scaleType = [&](unsigned i) {
+    return scales.empty() ? Type() : scales[i].getType();
+  };
+  if (failed(verifyWeightFormat(*this, "gate", gate, scaleType(0),
+                                getQuantAttr())) ||
+      failed(verifyWeightFormat(*this, "up", up, scaleType(1),
+                                getQuantAttr())) ||
+      failed(verifyWeightFormat(*this, "down", down, scaleType(2),
+                                getQuantAttr())))
+    return failure();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// DispatchOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult DispatchOp::verify() {
+  if (failed(verifyActivation(*this, "input", getInput().getType(), 2,
+                              "[T, H]")) ||
+      failed(verifyActivation(*this, "indices", getIndices().getType(), 2,
+                              "[T, top_k]")) ||
+      failed(verifyActivation(*this, "permuted", getPermuted().getType(), 2,
+                              "[T*top_k, H]")) ||
+      failed(verifyActivation(*this, "perm", getPerm().getType(), 1,
+                              "[T*top_k]")) ||
+      failed(verifyWeight(*this, "offsets", getOffsets().getType(), 1,
+                          "[E + 1]")))
+    return failure();
+  RankedTensorType in = tensorType(getInput()), idx = tensorType(getIndices()),
+                   permuted = tensorType(getPermuted());
+  int64_t rows = mulDims(in.getDimSize(0), idx.getDimSize(1));
+  if (failed(verifyDim(*this, "indices dim 0 (tokens)", idx.getDimSize(0),
+                       in.getDimSize(0))) ||
+      failed(verifyDim(*this, "permuted rows (tokens x top_k)",
+                       permuted.getDimSize(0), rows)) ||
+      failed(verifyDim(*this, "permuted dim 1 (hidden size)",
+                       permuted.getDimSize(1), in.getDimSize(1))) ||
+      failed(verifyDim(*this, "perm size (the permuted rows)",
+                       tensorType(getPerm()).getDimSize(0),
+                       permuted.getDimSize(0))))
+    return failure();
+  if (permuted.getElementType() != in.getElementType())
+    return emitOpError("permuted element type ")
+           << permuted.getElementType() << " must match the input's "
+           << in.getElementType();
+  if (tensorType(getOffsets()).getDimSize(0) < 2)
+    return emitOpError("offsets must have E + 1 >= 2 entries, got ")
+           << getOffsets().getType();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// GroupedMatmulOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult GroupedMatmulOp::verify() {
+  if (failed(verifyActivation(*this, "input", getInput().getType(), 2,
+                              "[R, K]")) ||
+      failed(verifyWeight(*this, "weight", getWeight().getType(), 3,
+                          "[E, N, K]")) ||
+      failed(verifyWeight(*this, "offsets", getOffsets().getType(), 1,
+                          "[E + 1]")) ||
+      failed(verifyActivation(*this, "result", getResult().getType(), 2,
+                              "[R, N]")))
+    return failure();
+  RankedTensorType in = tensorType(getInput()),
+                   weight = tensorType(getWeight()),
+                   result = tensorType(getResult());
+  if (failed(verifyDim(*this, "weight dim 2 (the input's K)",
+                       weight.getDimSize(2), in.getDimSize(1))) ||
+      failed(verifyDim(*this, "offsets size (weight experts + 1)",
+                       tensorType(getOffsets()).getDimSize(0),
+                       weight.getDimSize(0) + 1)) ||
+      failed(verifyDim(*this, "result rows (the input's)",
+                       result.getDimSize(0), in.getDimSize(0))) ||
+      failed(verifyDim(*this, "result dim 1 (weight dim 1, N)",
+                       result.getDimSize(1), weight.getDimSize(1))))
+    return failure();
+  if (result.getElementType() != in.getElementType())
+    return emitOpError("result element type ")
+           << result.getElementType() << " must match the input's "
+           << in.getElementType();
+  Value scales = getScales();
+  return verifyWeightFormat(*this, "weight", weight,
+                            scales ? scales.getType() : Type(),
+                            getQuantAttr());
+}
+
+//===----------------------------------------------------------------------===//
+// CombineOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult CombineOp::verify() {
+  if (failed(verifyActivation(*this, "input", getInput().getType(), 2,
+                              "[T*top_k, H]")) ||
+      failed(verifyActivation(*this, "perm", getPerm().getType(), 1,
+                              "[T*top_k]")) ||
+      failed(verifyActivation(*this, "weights", getWeights().getType(), 2,
+                              "[T, top_k]")) ||
+      failed(verifyActivation(*this, "result", getResult().getType(), 2,
+                              "[T, H]")))
+    return failure();
+  RankedTensorType in = tensorType(getInput()), w = tensorType(getWeights()),
+                   result = tensorType(getResult());
+  int64_t rows = mulDims(w.getDimSize(0), w.getDimSize(1));
+  if (failed(verifyDim(*this, "input rows (tokens x top_k)", in.getDimSize(0),
+                       rows)) ||
+      failed(verifyDim(*this, "perm size (the input rows)",
+                       tensorType(getPerm()).getDimSize(0),
+                       in.getDimSize(0))) ||
+      failed(verifyDim(*this, "result dim 0 (tokens)", result.getDimSize(0),
+                       w.getDimSize(0))) ||
+      failed(verifyDim(*this, "result dim 1 (hidden size)",
+                       result.getDimSize(1), in.getDimSize(1))))
+    return failure();
+  if (result.getElementType() != in.getElementType())
+    return emitOpError("result element type ")
+           << result.getElementType() << " must match the input's "
+           << in.getElementType();
+  return success();
+}

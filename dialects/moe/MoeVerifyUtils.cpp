@@ -1,0 +1,128 @@
+//===- MoeVerifyUtils.cpp - shared shape checks of moe verifiers ----------===//
+//
+// Part of ds, an MLIR compiler for Mixture-of-Experts transformers.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/moe/MoeVerifyUtils.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/MathExtras.h"
+
+using namespace mlir;
+
+namespace ds::moe::detail {
+
+std::string formatDim(int64_t dim) {
+  return ShapedType::isDynamic(dim) ? std::string("?") : std::to_string(dim);
+}
+
+static std::string formatShape(ArrayRef<int64_t> shape) {
+  std::string out = "[";
+  llvm::interleave(
+      shape, [&](int64_t d) { out += formatDim(d); }, [&] { out += ", "; });
+  return out + "]";
+}
+
+static LogicalResult verifyTrailingStatic(Operation *op, StringRef name,
+                                          RankedTensorType type) {
+  for (auto [i, dim] : llvm::enumerate(type.getShape()))
+    if (i > 0 && ShapedType::isDynamic(dim))
+      return op->emitOpError()
+             << name << " may only have a dynamic token dimension (dim 0), "
+             << "but dim " << i << " of " << type << " is dynamic";
+  return success();
+}
+
+LogicalResult verifyActivation(Operation *op, StringRef name, Type type,
+                               int64_t rank, StringRef layout) {
+  auto tensor = cast<RankedTensorType>(type);
+  if (tensor.getRank() != rank)
+    return op->emitOpError() << name << " must have rank " << rank << " ("
+                             << layout << "), got " << type;
+  return verifyTrailingStatic(op, name, tensor);
+}
+
+LogicalResult verifyActivationMinRank(Operation *op, StringRef name,
+                                      Type type, int64_t minRank) {
+  auto tensor = cast<RankedTensorType>(type);
+  if (tensor.getRank() < minRank)
+    return op->emitOpError() << name << " must have rank >= " << minRank
+                             << ", got " << type;
+  return verifyTrailingStatic(op, name, tensor);
+}
+
+LogicalResult verifyWeight(Operation *op, StringRef name, Type type,
+                           int64_t rank, StringRef layout) {
+  auto tensor = cast<RankedTensorType>(type);
+  if (tensor.getRank() != rank)
+    return op->emitOpError() << name << " must have rank " << rank << " ("
+                             << layout << "), got " << type;
+  if (!tensor.hasStaticShape())
+    return op->emitOpError()
+           << name << " must have a static shape, got " << type;
+  return success();
+}
+
+LogicalResult verifyDim(Operation *op, const Twine &what, int64_t actual,
+                        int64_t expected) {
+  if (dimsCompatible(actual, expected))
+    return success();
+  return op->emitOpError() << what << " must be " << formatDim(expected)
+                           << ", got " << formatDim(actual);
+}
+
+static bool isDenseWeightType(Type type) {
+  return isa<BFloat16Type, Float16Type, Float32Type>(type);
+}
+
+LogicalResult verifyWeightFormat(Operation *op, StringRef name,
+                                 RankedTensorType weight, Type scales,
+                                 QuantAttr quant) {
+  Type elem = weight.getElementType();
+  if (isDenseWeightType(elem)) {
+    if (quant)
+      return op->emitOpError()
+             << "'quant' needs a quantized weight, but " << name
+             << " has the dense element type " << elem;
+    if (scales)
+      return op->emitOpError() << "scales need a quantized weight, but "
+                               << name << " has the dense element type "
+                               << elem;
+    return success();
+  }
+  if (!isa<Float8E4M3FNType>(elem) && !elem.isSignlessInteger(8) &&
+      !elem.isSignlessInteger(4))
+    return op->emitOpError()
+           << name << " has element type " << elem
+           << ", which is no weight format (bf16, f16, f32, or quantized "
+           << "f8E4M3FN, i8, i4)";
+  if (!quant)
+    return op->emitOpError() << name << " of quantized element type " << elem
+                             << " needs a 'quant' attribute";
+  Type storage = quant.getStorageType(op->getContext());
+  if (storage != elem)
+    return op->emitOpError()
+           << "quant scheme '" << stringifyQuantScheme(quant.getScheme())
+           << "' stores " << storage << ", but " << name
+           << " has element type " << elem;
+  if (!scales)
+    return op->emitOpError() << name << " is quantized but has no scales";
+
+  ArrayRef<int64_t> block = quant.getBlock();
+  SmallVector<int64_t> expected(weight.getShape());
+  size_t rank = expected.size();
+  expected[rank - 2] = llvm::divideCeil(expected[rank - 2], block[0]);
+  expected[rank - 1] = llvm::divideCeil(expected[rank - 1], block[1]);
+  auto scalesType = cast<RankedTensorType>(scales);
+  if (scalesType.getShape() != ArrayRef<int64_t>(expected))
+    return op->emitOpError()
+           << "scales of " << name << " must have shape "
+           << formatShape(expected) << " (blocks of " << block[0] << "x"
+           << block[1] << " over " << formatShape(weight.getShape())
+           << "), got " << scales;
+  return success();
+}
+
+} // namespace ds::moe::detail

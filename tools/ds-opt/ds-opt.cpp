@@ -1,0 +1,35 @@
+//===- ds-opt.cpp - the ds optimizer driver -------------------------------===//
+//
+// Part of ds, an MLIR compiler for Mixture-of-Experts transformers.
+//
+// `ds-opt` parses, verifies, transforms and prints `moe` IR: the upstream
+// `mlir-opt` driver with the ds dialects and the upstream passes users expect
+// (canonicalize, cse, inline, symbol-dce, the IR printing options).
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/moe/MoeDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/Extensions/InlinerExtension.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "mlir/Transforms/Passes.h"
+
+int main(int argc, char **argv) {
+  mlir::DialectRegistry registry;
+  registry.insert<ds::moe::MoeDialect, mlir::arith::ArithDialect,
+                  mlir::func::FuncDialect, mlir::math::MathDialect,
+                  mlir::tensor::TensorDialect>();
+  mlir::func::registerInlinerExtension(registry);
+
+  // Upstream transformations (canonicalize, cse, inline, symbol-dce,
+  // print-op-stats, ...).
+  mlir::registerTransformsPasses();
+
+  return mlir::asMainReturnCode(
+      mlir::MlirOptMain(argc, argv, "ds optimizer driver\n", registry));
+}
