@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dialects/moe/MoeDialect.h"
+#include "passes/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/Extensions/InlinerExtension.h"
@@ -29,6 +30,8 @@ int main(int argc, char **argv) {
   // Upstream transformations (canonicalize, cse, inline, symbol-dce,
   // print-op-stats, ...).
   mlir::registerTransformsPasses();
+  // ds passes (passes/Passes.td).
+  ds::registerDSPasses();
 
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "ds optimizer driver\n", registry));
