@@ -27,15 +27,17 @@ def Moe_Dialect : Dialect {
     checkpoint tensor names and read with `moe.load`. Elementwise math and
     reshapes use the upstream `arith`, `math` and `tensor` dialects.
 
-    A layer of Mixtral, for example, reads:
+    The start of a Mixtral MoE block, for example, reads:
 
     ```mlir
     %n = moe.rms_norm %x, %w_in eps(1.0e-05) : tensor<?x64xf32>, tensor<64xf32>
-    ...
-    %wts, %ids = moe.router %n, %gate {config = #moe.router<scoring = softmax,
-        selection = greedy, top_k = 2, norm_topk_prob = true>}
+    %wts, %ids = moe.router %n, %gate
+        config(<scoring = softmax, selection = greedy, top_k = 2,
+                norm_topk_prob = true>)
         : tensor<?x64xf32>, tensor<4x64xf32> -> tensor<?x2xf32>, tensor<?x2xi32>
     ```
+
+    See `examples/` for complete DeepSeek-V3 and Mixtral decoder layers.
   }];
   let useDefaultAttributePrinterParser = 1;
   let extraClassDeclaration = [{

@@ -11,7 +11,7 @@
 // DSV3-DAG: moe.parameter @router_bias : tensor<256xf32> {key = "model.layers.3.mlp.gate.e_score_correction_bias"}
 // DSV3-LABEL: func.func @decoder_layer
 // DSV3-SAME: (%{{.*}}: tensor<?x7168xbf16>, %{{.*}}: tensor<?xi32>) -> tensor<?x7168xbf16>
-// DSV3: moe.rms_norm {{.*}} eps(1.000000e-06) : tensor<?x7168xbf16>, tensor<7168xbf16>
+// DSV3: moe.rms_norm {{.*}} eps(9.9999999999999995E-7) : tensor<?x7168xbf16>, tensor<7168xbf16>
 // DSV3: moe.linear {{.*}} scales({{.*}} : tensor<12x56xf32>) {quant = #moe.quant<fp8_e4m3, block = [128, 128]>} : tensor<?x7168xbf16>, tensor<1536x7168xf8E4M3FN> -> tensor<?x1536xbf16>
 // DSV3: moe.rope interleaved {{.*}} theta(1.000000e+04) scaling(<factor = 4.000000e+01, original_max_position_embeddings = 4096, mscale = 1.000000e+00, mscale_all_dim = 1.000000e+00>) : tensor<?x128x64xbf16>
 // DSV3: moe.rope interleaved {{.*}} : tensor<?x1x64xbf16>

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+#===- scripts/demo.sh - set up, build and run the main job ----------------===#
+#
+# Sets up the toolchain, builds ds, then runs the main job on the shipped
+# example layers: ds-opt verifies each model, canonicalizes it (canonicalize
+# + cse), writes the result to <build>/demo/ and prints a summary of it.
+#
+#===----------------------------------------------------------------------===#
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build_dir=${BUILD_DIR:-$root/build}
+
+"$root/scripts/setup.sh"
+"$root/scripts/build.sh"
+
+ds_opt=$build_dir/bin/ds-opt
+out_dir=$build_dir/demo
+mkdir -p "$out_dir"
+
+for model in deepseek_v3_layer mixtral_layer; do
+  input=$root/examples/$model.mlir
+  output=$out_dir/$model.mlir
+  echo
+  echo "== $model: ds-opt examples/$model.mlir --canonicalize --cse --moe-summary"
+  "$ds_opt" "$input" --canonicalize --cse --moe-summary -o "$output"
+  echo "   verified; canonical IR: $output ($(wc -l <"$output") lines)"
+done
