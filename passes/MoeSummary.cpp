@@ -199,7 +199,8 @@ struct MoeSummaryPass : ds::impl::MoeSummaryBase<MoeSummaryPass> {
        << " elements, " << formatBytes(all.bytes) << "\n";
     for (auto &[type, stats] : byType)
       os << "    " << typeToString(type) << ": "
-         << plural(stats.tensors, "tensor") << ", " << formatCount(stats.elements) << " elements, "
+         << plural(stats.tensors, "tensor") << ", "
+         << formatCount(stats.elements) << " elements, "
          << formatBytes(stats.bytes) << "\n";
     for (auto func : module.getOps<func::FuncOp>())
       os << "  function @" << func.getSymName() << ": "
@@ -219,7 +220,9 @@ struct MoeSummaryPass : ds::impl::MoeSummaryBase<MoeSummaryPass> {
     os << "  ops:";
     llvm::interleave(
         counts, os,
-        [&](const auto &entry) { os << " " << entry.second << " " << entry.first; },
+        [&](const auto &entry) {
+          os << " " << entry.second << " " << entry.first;
+        },
         ",");
     os << "\n";
     os.flush();

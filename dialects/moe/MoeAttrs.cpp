@@ -32,7 +32,8 @@ void MoeDialect::registerAttributes() {
 // WindowAttr
 //===----------------------------------------------------------------------===//
 
-// Syntax: `<global>`, `<sliding W>`, `<chunked C>`, `<local_global W, sinks G>`.
+// Syntax: `<global>`, `<sliding W>`, `<chunked C>`, `<local_global W, sinks
+// G>`.
 Attribute WindowAttr::parse(AsmParser &parser, Type) {
   StringRef keyword;
   SMLoc kindLoc = parser.getCurrentLocation();
@@ -53,8 +54,7 @@ Attribute WindowAttr::parse(AsmParser &parser, Type) {
     return {};
   if (parser.parseGreater())
     return {};
-  return parser.getChecked<WindowAttr>(parser.getContext(), *kind, size,
-                                       sinks);
+  return parser.getChecked<WindowAttr>(parser.getContext(), *kind, size, sinks);
 }
 
 void WindowAttr::print(AsmPrinter &printer) const {
@@ -66,9 +66,8 @@ void WindowAttr::print(AsmPrinter &printer) const {
   printer << ">";
 }
 
-LogicalResult
-WindowAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                   WindowKind kind, int64_t size, int64_t sinks) {
+LogicalResult WindowAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 WindowKind kind, int64_t size, int64_t sinks) {
   StringRef name = stringifyWindowKind(kind);
   if (kind == WindowKind::global) {
     if (size != 0 || sinks != 0)
@@ -94,13 +93,12 @@ WindowAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 
 static bool isFiniteNonNegative(double v) { return std::isfinite(v) && v >= 0; }
 
-LogicalResult
-YarnAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                 APFloat factorAttr,
-                 int64_t originalMaxPositionEmbeddings,
-                 APFloat betaFastAttr, APFloat betaSlowAttr,
-                 APFloat mscaleAttr, APFloat mscaleAllDimAttr,
-                 APFloat attentionFactorAttr, bool truncate) {
+LogicalResult YarnAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                               APFloat factorAttr,
+                               int64_t originalMaxPositionEmbeddings,
+                               APFloat betaFastAttr, APFloat betaSlowAttr,
+                               APFloat mscaleAttr, APFloat mscaleAllDimAttr,
+                               APFloat attentionFactorAttr, bool truncate) {
   double factor = factorAttr.convertToDouble();
   double betaFast = betaFastAttr.convertToDouble();
   double betaSlow = betaSlowAttr.convertToDouble();
@@ -112,8 +110,8 @@ YarnAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (originalMaxPositionEmbeddings < 1)
     return emitError() << "yarn 'original_max_position_embeddings' must be "
                        << ">= 1, got " << originalMaxPositionEmbeddings;
-  if (!std::isfinite(betaSlow) || !std::isfinite(betaFast) ||
-      !(betaSlow > 0) || !(betaFast > betaSlow))
+  if (!std::isfinite(betaSlow) || !std::isfinite(betaFast) || !(betaSlow > 0) ||
+      !(betaFast > betaSlow))
     return emitError() << "yarn needs beta_fast > beta_slow > 0, got "
                        << "beta_fast = " << betaFast
                        << ", beta_slow = " << betaSlow;
@@ -147,12 +145,12 @@ double YarnAttr::getEffectiveAttentionFactor() const {
 // RouterAttr
 //===----------------------------------------------------------------------===//
 
-LogicalResult
-RouterAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                   Scoring scoring, Selection selection, int64_t topK,
-                   int64_t nGroup, int64_t topkGroup, bool normTopkProb,
-                   APFloat routedScalingFactorAttr,
-                   GroupFill groupFill) {
+LogicalResult RouterAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 Scoring scoring, Selection selection,
+                                 int64_t topK, int64_t nGroup,
+                                 int64_t topkGroup, bool normTopkProb,
+                                 APFloat routedScalingFactorAttr,
+                                 GroupFill groupFill) {
   double routedScalingFactor = routedScalingFactorAttr.convertToDouble();
   if (topK < 1)
     return emitError() << "router 'top_k' must be >= 1, got " << topK;

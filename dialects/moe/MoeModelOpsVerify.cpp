@@ -71,11 +71,12 @@ LogicalResult AddRMSNormOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult LinearOp::verify() {
-  if (failed(verifyActivationMinRank(*this, "input", getInput().getType(), 1)) ||
-      failed(verifyWeight(*this, "weight", getWeight().getType(), 2,
-                          "[N, K]")) ||
-      failed(verifyActivationMinRank(*this, "result", getResult().getType(),
-                                     1)))
+  if (failed(
+          verifyActivationMinRank(*this, "input", getInput().getType(), 1)) ||
+      failed(
+          verifyWeight(*this, "weight", getWeight().getType(), 2, "[N, K]")) ||
+      failed(
+          verifyActivationMinRank(*this, "result", getResult().getType(), 1)))
     return failure();
   RankedTensorType in = tensorType(getInput());
   RankedTensorType weight = tensorType(getWeight());
@@ -107,8 +108,7 @@ LogicalResult LinearOp::verify() {
   }
   Value scales = getScales();
   return verifyWeightFormat(*this, "weight", weight,
-                            scales ? scales.getType() : Type(),
-                            getQuantAttr());
+                            scales ? scales.getType() : Type(), getQuantAttr());
 }
 
 //===----------------------------------------------------------------------===//

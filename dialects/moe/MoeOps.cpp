@@ -26,8 +26,7 @@ using namespace ds::moe;
 LogicalResult ParameterOp::verify() {
   RankedTensorType type = getTensorType();
   if (!type.hasStaticShape())
-    return emitOpError("parameter type must have a static shape, got ")
-           << type;
+    return emitOpError("parameter type must have a static shape, got ") << type;
   if (std::optional<StringRef> key = getKey()) {
     if (key->empty())
       return emitOpError("'key' must not be empty");
@@ -51,13 +50,12 @@ LogicalResult LoadOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
   Operation *symbol =
       symbolTable.lookupNearestSymbolFrom(*this, getParameterAttr());
   if (!symbol)
-    return emitOpError("'") << getParameter()
-                            << "' does not reference a symbol";
+    return emitOpError("'")
+           << getParameter() << "' does not reference a symbol";
   auto param = dyn_cast<ParameterOp>(symbol);
   if (!param)
-    return emitOpError("'")
-           << getParameter() << "' references '" << symbol->getName()
-           << "', not a 'moe.parameter'";
+    return emitOpError("'") << getParameter() << "' references '"
+                            << symbol->getName() << "', not a 'moe.parameter'";
   if (param.getType() != getResult().getType())
     return emitOpError("result type ")
            << getResult().getType() << " does not match the type "

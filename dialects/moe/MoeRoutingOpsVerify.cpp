@@ -25,18 +25,18 @@ static int64_t mulDims(int64_t a, int64_t b) {
 }
 
 /// Checks a per-token routing tensor pair: `weights` and `indices` `[T, K]`.
-static LogicalResult verifyRouting(Operation *op, Value weights,
-                                   Value indices, int64_t tokens) {
+static LogicalResult verifyRouting(Operation *op, Value weights, Value indices,
+                                   int64_t tokens) {
   if (failed(verifyActivation(op, "weights", weights.getType(), 2,
                               "[T, top_k]")) ||
-      failed(verifyActivation(op, "indices", indices.getType(), 2,
-                              "[T, top_k]")))
+      failed(
+          verifyActivation(op, "indices", indices.getType(), 2, "[T, top_k]")))
     return failure();
   RankedTensorType w = tensorType(weights), idx = tensorType(indices);
-  if (failed(verifyDim(op, "weights dim 0 (tokens)", w.getDimSize(0),
-                       tokens)) ||
-      failed(verifyDim(op, "indices dim 0 (tokens)", idx.getDimSize(0),
-                       tokens)) ||
+  if (failed(
+          verifyDim(op, "weights dim 0 (tokens)", w.getDimSize(0), tokens)) ||
+      failed(
+          verifyDim(op, "indices dim 0 (tokens)", idx.getDimSize(0), tokens)) ||
       failed(verifyDim(op, "indices dim 1 (top_k, the weights')",
                        idx.getDimSize(1), w.getDimSize(1))))
     return failure();
@@ -56,8 +56,8 @@ LogicalResult RouterOp::verify() {
   int64_t experts = gate.getDimSize(0);
   if (failed(verifyDim(*this, "gate dim 1 (the input's hidden size)",
                        gate.getDimSize(1), in.getDimSize(1))) ||
-      failed(verifyRouting(*this, getWeights(), getIndices(),
-                           in.getDimSize(0))))
+      failed(
+          verifyRouting(*this, getWeights(), getIndices(), in.getDimSize(0))))
     return failure();
 
   RouterAttr config = getConfig();
@@ -73,8 +73,7 @@ LogicalResult RouterOp::verify() {
            << experts << ") must be divisible by n_group (" << groups << ")";
   int64_t perGroup = experts / groups;
   Selection selection = config.getSelection();
-  if (selection != Selection::greedy &&
-      topK > config.getTopkGroup() * perGroup)
+  if (selection != Selection::greedy && topK > config.getTopkGroup() * perGroup)
     return emitOpError("top_k (")
            << topK << ") exceeds the experts of the kept groups (topk_group "
            << config.getTopkGroup() << " x " << perGroup << ")";
@@ -87,8 +86,8 @@ LogicalResult RouterOp::verify() {
       return emitOpError("noaux_tc selection needs a correction bias operand");
   }
   if (Value bias = getCorrectionBias()) {
-    if (failed(verifyWeight(*this, "correction bias", bias.getType(), 1,
-                            "[E]")) ||
+    if (failed(
+            verifyWeight(*this, "correction bias", bias.getType(), 1, "[E]")) ||
         failed(verifyDim(*this, "correction bias size (experts)",
                          tensorType(bias).getDimSize(0), experts)))
       return failure();
@@ -103,15 +102,14 @@ LogicalResult RouterOp::verify() {
 LogicalResult ExpertsOp::verify() {
   if (failed(verifyActivation(*this, "input", getInput().getType(), 2,
                               "[T, H]")) ||
-      failed(verifyWeight(*this, "gate", getGate().getType(), 3,
-                          "[E, I, H]")) ||
+      failed(
+          verifyWeight(*this, "gate", getGate().getType(), 3, "[E, I, H]")) ||
       failed(verifyWeight(*this, "up", getUp().getType(), 3, "[E, I, H]")) ||
-      failed(verifyWeight(*this, "down", getDown().getType(), 3,
-                          "[E, H, I]")))
+      failed(verifyWeight(*this, "down", getDown().getType(), 3, "[E, H, I]")))
     return failure();
   RankedTensorType in = tensorType(getInput());
-  if (failed(verifyRouting(*this, getWeights(), getIndices(),
-                           in.getDimSize(0))))
+  if (failed(
+          verifyRouting(*this, getWeights(), getIndices(), in.getDimSize(0))))
     return failure();
   RankedTensorType gate = tensorType(getGate()), up = tensorType(getUp()),
                    down = tensorType(getDown());
@@ -125,12 +123,12 @@ LogicalResult ExpertsOp::verify() {
                        inter)) ||
       failed(verifyDim(*this, "up shape [E, I, H]: dim 2", up.getDimSize(2),
                        hidden)) ||
-      failed(verifyDim(*this, "down shape [E, H, I]: dim 0",
-                       down.getDimSize(0), experts)) ||
-      failed(verifyDim(*this, "down shape [E, H, I]: dim 1",
-                       down.getDimSize(1), hidden)) ||
-      failed(verifyDim(*this, "down shape [E, H, I]: dim 2",
-                       down.getDimSize(2), inter)))
+      failed(verifyDim(*this, "down shape [E, H, I]: dim 0", down.getDimSize(0),
+                       experts)) ||
+      failed(verifyDim(*this, "down shape [E, H, I]: dim 1", down.getDimSize(1),
+                       hidden)) ||
+      failed(verifyDim(*this, "down shape [E, H, I]: dim 2", down.getDimSize(2),
+                       inter)))
     return failure();
   if (up.getElementType() != gate.getElementType() ||
       down.getElementType() != gate.getElementType())
@@ -150,8 +148,8 @@ LogicalResult ExpertsOp::verify() {
   };
   if (failed(verifyWeightFormat(*this, "gate", gate, scaleType(0),
                                 getQuantAttr())) ||
-      failed(verifyWeightFormat(*this, "up", up, scaleType(1),
-                                getQuantAttr())) ||
+      failed(
+          verifyWeightFormat(*this, "up", up, scaleType(1), getQuantAttr())) ||
       failed(verifyWeightFormat(*this, "down", down, scaleType(2),
                                 getQuantAttr())))
     return failure();
@@ -171,8 +169,8 @@ LogicalResult DispatchOp::verify() {
                               "[T*top_k, H]")) ||
       failed(verifyActivation(*this, "perm", getPerm().getType(), 1,
                               "[T*top_k]")) ||
-      failed(verifyWeight(*this, "offsets", getOffsets().getType(), 1,
-                          "[E + 1]")))
+      failed(
+          verifyWeight(*this, "offsets", getOffsets().getType(), 1, "[E + 1]")))
     return failure();
   RankedTensorType in = tensorType(getInput()), idx = tensorType(getIndices()),
                    permuted = tensorType(getPermuted());
@@ -219,8 +217,8 @@ LogicalResult GroupedMatmulOp::verify() {
       failed(verifyDim(*this, "offsets size (weight experts + 1)",
                        tensorType(getOffsets()).getDimSize(0),
                        weight.getDimSize(0) + 1)) ||
-      failed(verifyDim(*this, "result rows (the input's)",
-                       result.getDimSize(0), in.getDimSize(0))) ||
+      failed(verifyDim(*this, "result rows (the input's)", result.getDimSize(0),
+                       in.getDimSize(0))) ||
       failed(verifyDim(*this, "result dim 1 (weight dim 1, N)",
                        result.getDimSize(1), weight.getDimSize(1))))
     return failure();
@@ -230,8 +228,7 @@ LogicalResult GroupedMatmulOp::verify() {
            << in.getElementType();
   Value scales = getScales();
   return verifyWeightFormat(*this, "weight", weight,
-                            scales ? scales.getType() : Type(),
-                            getQuantAttr());
+                            scales ? scales.getType() : Type(), getQuantAttr());
 }
 
 //===----------------------------------------------------------------------===//

@@ -44,12 +44,12 @@ LogicalResult verifyActivation(Operation *op, StringRef name, Type type,
   return verifyTrailingStatic(op, name, tensor);
 }
 
-LogicalResult verifyActivationMinRank(Operation *op, StringRef name,
-                                      Type type, int64_t minRank) {
+LogicalResult verifyActivationMinRank(Operation *op, StringRef name, Type type,
+                                      int64_t minRank) {
   auto tensor = cast<RankedTensorType>(type);
   if (tensor.getRank() < minRank)
-    return op->emitOpError() << name << " must have rank >= " << minRank
-                             << ", got " << type;
+    return op->emitOpError()
+           << name << " must have rank >= " << minRank << ", got " << type;
   return verifyTrailingStatic(op, name, tensor);
 }
 
@@ -87,9 +87,8 @@ LogicalResult verifyWeightFormat(Operation *op, StringRef name,
              << "'quant' needs a quantized weight, but " << name
              << " has the dense element type " << elem;
     if (scales)
-      return op->emitOpError() << "scales need a quantized weight, but "
-                               << name << " has the dense element type "
-                               << elem;
+      return op->emitOpError() << "scales need a quantized weight, but " << name
+                               << " has the dense element type " << elem;
     return success();
   }
   if (!isa<Float8E4M3FNType>(elem) && !elem.isSignlessInteger(8) &&
@@ -105,8 +104,8 @@ LogicalResult verifyWeightFormat(Operation *op, StringRef name,
   if (storage != elem)
     return op->emitOpError()
            << "quant scheme '" << stringifyQuantScheme(quant.getScheme())
-           << "' stores " << storage << ", but " << name
-           << " has element type " << elem;
+           << "' stores " << storage << ", but " << name << " has element type "
+           << elem;
   if (!scales)
     return op->emitOpError() << name << " is quantized but has no scales";
 

@@ -31,9 +31,9 @@ std::string formatDim(int64_t dim);
 
 /// Checks an activation tensor: rank `rank` (`layout` describes it, e.g.
 /// "[T, H]"), every dimension but the leading token dimension static.
-mlir::LogicalResult verifyActivation(mlir::Operation *op,
-                                     llvm::StringRef name, mlir::Type type,
-                                     int64_t rank, llvm::StringRef layout);
+mlir::LogicalResult verifyActivation(mlir::Operation *op, llvm::StringRef name,
+                                     mlir::Type type, int64_t rank,
+                                     llvm::StringRef layout);
 
 /// Like verifyActivation for tensors of rank >= `minRank`.
 mlir::LogicalResult verifyActivationMinRank(mlir::Operation *op,
