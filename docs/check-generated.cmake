@@ -1,5 +1,6 @@
 # Compares generated docs with their committed copies: PAIRS is a list of
-# (generated, committed) paths.
+# (generated, committed) paths separated by '|'.
+string(REPLACE "|" ";" PAIRS "${PAIRS}")
 list(LENGTH PAIRS n)
 math(EXPR last "${n} - 1")
 set(stale)
