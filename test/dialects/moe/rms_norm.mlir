@@ -19,7 +19,7 @@ func.func @rms_norm_mixed(%x: tensor<?x8xf16>, %w: tensor<8xf32>) -> tensor<?x8x
 // Per-head q/k norm: rank-3 input, normalized over the last dimension.
 // CHECK-LABEL: func.func @rms_norm_per_head
 func.func @rms_norm_per_head(%x: tensor<?x4x16xf32>, %w: tensor<16xf32>) -> tensor<?x4x16xf32> {
-  // CHECK: %{{.*}} = moe.rms_norm %arg0, %arg1 eps(1.000000e-06) : tensor<?x4x16xf32>, tensor<16xf32>
+  // CHECK: %{{.*}} = moe.rms_norm %arg0, %arg1 eps(9.9999999999999995E-7) : tensor<?x4x16xf32>, tensor<16xf32>
   %0 = moe.rms_norm %x, %w eps(1.000000e-06) : tensor<?x4x16xf32>, tensor<16xf32>
   return %0 : tensor<?x4x16xf32>
 }
@@ -27,9 +27,9 @@ func.func @rms_norm_per_head(%x: tensor<?x4x16xf32>, %w: tensor<16xf32>) -> tens
 // Static token dimension and a rank-1 input.
 // CHECK-LABEL: func.func @rms_norm_static
 func.func @rms_norm_static(%x: tensor<3x8xf32>, %v: tensor<8xf32>, %w: tensor<8xf32>) -> (tensor<3x8xf32>, tensor<8xf32>) {
-  // CHECK: %{{.*}} = moe.rms_norm %arg0, %arg2 eps(1.000000e-06) : tensor<3x8xf32>, tensor<8xf32>
+  // CHECK: %{{.*}} = moe.rms_norm %arg0, %arg2 eps(9.9999999999999995E-7) : tensor<3x8xf32>, tensor<8xf32>
   %0 = moe.rms_norm %x, %w eps(1.000000e-06) : tensor<3x8xf32>, tensor<8xf32>
-  // CHECK: %{{.*}} = moe.rms_norm %arg1, %arg2 eps(1.000000e-06) : tensor<8xf32>, tensor<8xf32>
+  // CHECK: %{{.*}} = moe.rms_norm %arg1, %arg2 eps(9.9999999999999995E-7) : tensor<8xf32>, tensor<8xf32>
   %1 = moe.rms_norm %v, %w eps(1.000000e-06) : tensor<8xf32>, tensor<8xf32>
   return %0, %1 : tensor<3x8xf32>, tensor<8xf32>
 }
