@@ -152,10 +152,11 @@ LogicalResult AttentionOp::verify() {
   RankedTensorType q = tensorType(getQuery()), k = tensorType(getKey()),
                    v = tensorType(getValue()), out = tensorType(getResult());
   int64_t heads = q.getDimSize(1), kvHeads = k.getDimSize(1);
+  DimGroup keys(*this);
   if (failed(verifyDim(*this, "value kv_heads (the key's)", v.getDimSize(1),
                        kvHeads)) ||
-      failed(verifyDim(*this, "value length S (the key's)", v.getDimSize(0),
-                       k.getDimSize(0))))
+      failed(keys.add(k.getDimSize(0), "key length S")) ||
+      failed(keys.add(v.getDimSize(0), "value length S (the key's)")))
     return failure();
   if (kvHeads < 1 || heads % kvHeads != 0)
     return emitOpError("query heads (")
@@ -165,8 +166,8 @@ LogicalResult AttentionOp::verify() {
   if (Value shared = getSharedKey()) {
     if (failed(verifyActivation(*this, "shared_key", shared.getType(), 2,
                                 "[S, shared_dim]")) ||
-        failed(verifyDim(*this, "shared_key length S (the key's)",
-                         tensorType(shared).getDimSize(0), k.getDimSize(0))))
+        failed(keys.add(tensorType(shared).getDimSize(0),
+                        "shared_key length S (the key's)")))
       return failure();
     keyDim += tensorType(shared).getDimSize(1);
   }
@@ -180,6 +181,11 @@ LogicalResult AttentionOp::verify() {
       failed(verifyDim(*this, "result head dim (the value's)",
                        out.getDimSize(2), v.getDimSize(2))))
     return failure();
+  if (!ShapedType::isDynamic(keys.get()) && !q.isDynamicDim(0) &&
+      q.getDimSize(0) > keys.get())
+    return emitOpError("has more queries (")
+           << q.getDimSize(0) << ") than keys (" << keys.get()
+           << "): causal queries are aligned to the end of the keys";
   if (out.getElementType() != q.getElementType())
     return emitOpError("result element type ")
            << out.getElementType() << " must match the query's "

@@ -33,10 +33,10 @@ static LogicalResult verifyRouting(Operation *op, Value weights, Value indices,
           verifyActivation(op, "indices", indices.getType(), 2, "[T, top_k]")))
     return failure();
   RankedTensorType w = tensorType(weights), idx = tensorType(indices);
-  if (failed(
-          verifyDim(op, "weights dim 0 (tokens)", w.getDimSize(0), tokens)) ||
-      failed(
-          verifyDim(op, "indices dim 0 (tokens)", idx.getDimSize(0), tokens)) ||
+  DimGroup t(op);
+  if (failed(t.add(tokens, "input dim 0 (tokens)")) ||
+      failed(t.add(w.getDimSize(0), "weights dim 0 (tokens)")) ||
+      failed(t.add(idx.getDimSize(0), "indices dim 0 (tokens)")) ||
       failed(verifyDim(op, "indices dim 1 (top_k, the weights')",
                        idx.getDimSize(1), w.getDimSize(1))))
     return failure();
@@ -115,6 +115,8 @@ LogicalResult ExpertsOp::verify() {
                    down = tensorType(getDown());
   int64_t experts = gate.getDimSize(0), inter = gate.getDimSize(1),
           hidden = in.getDimSize(1);
+  if (experts < 1)
+    return emitOpError("needs at least one expert, got ") << gate;
   if (failed(verifyDim(*this, "gate dim 2 (the input's hidden size)",
                        gate.getDimSize(2), hidden)) ||
       failed(verifyDim(*this, "up shape [E, I, H]: dim 0", up.getDimSize(0),
@@ -174,16 +176,16 @@ LogicalResult DispatchOp::verify() {
     return failure();
   RankedTensorType in = tensorType(getInput()), idx = tensorType(getIndices()),
                    permuted = tensorType(getPermuted());
-  int64_t rows = mulDims(in.getDimSize(0), idx.getDimSize(1));
-  if (failed(verifyDim(*this, "indices dim 0 (tokens)", idx.getDimSize(0),
-                       in.getDimSize(0))) ||
-      failed(verifyDim(*this, "permuted rows (tokens x top_k)",
-                       permuted.getDimSize(0), rows)) ||
+  DimGroup t(*this), rows(*this);
+  if (failed(t.add(in.getDimSize(0), "input dim 0 (tokens)")) ||
+      failed(t.add(idx.getDimSize(0), "indices dim 0 (tokens)")) ||
+      failed(rows.add(mulDims(t.get(), idx.getDimSize(1)), "tokens x top_k")) ||
+      failed(
+          rows.add(permuted.getDimSize(0), "permuted rows (tokens x top_k)")) ||
+      failed(rows.add(tensorType(getPerm()).getDimSize(0),
+                      "perm size (the permuted rows)")) ||
       failed(verifyDim(*this, "permuted dim 1 (hidden size)",
-                       permuted.getDimSize(1), in.getDimSize(1))) ||
-      failed(verifyDim(*this, "perm size (the permuted rows)",
-                       tensorType(getPerm()).getDimSize(0),
-                       permuted.getDimSize(0))))
+                       permuted.getDimSize(1), in.getDimSize(1))))
     return failure();
   if (permuted.getElementType() != in.getElementType())
     return emitOpError("permuted element type ")
@@ -212,6 +214,8 @@ LogicalResult GroupedMatmulOp::verify() {
   RankedTensorType in = tensorType(getInput()),
                    weight = tensorType(getWeight()),
                    result = tensorType(getResult());
+  if (weight.getDimSize(0) < 1)
+    return emitOpError("needs at least one expert, got weight ") << weight;
   if (failed(verifyDim(*this, "weight dim 2 (the input's K)",
                        weight.getDimSize(2), in.getDimSize(1))) ||
       failed(verifyDim(*this, "offsets size (weight experts + 1)",
@@ -247,12 +251,12 @@ LogicalResult CombineOp::verify() {
     return failure();
   RankedTensorType in = tensorType(getInput()), w = tensorType(getWeights()),
                    result = tensorType(getResult());
-  int64_t rows = mulDims(w.getDimSize(0), w.getDimSize(1));
-  if (failed(verifyDim(*this, "input rows (tokens x top_k)", in.getDimSize(0),
-                       rows)) ||
-      failed(verifyDim(*this, "perm size (the input rows)",
-                       tensorType(getPerm()).getDimSize(0),
-                       in.getDimSize(0))) ||
+  DimGroup rows(*this);
+  if (failed(rows.add(mulDims(w.getDimSize(0), w.getDimSize(1)),
+                      "tokens x top_k")) ||
+      failed(rows.add(in.getDimSize(0), "input rows (tokens x top_k)")) ||
+      failed(rows.add(tensorType(getPerm()).getDimSize(0),
+                      "perm size (the input rows)")) ||
       failed(verifyDim(*this, "result dim 0 (tokens)", result.getDimSize(0),
                        w.getDimSize(0))) ||
       failed(verifyDim(*this, "result dim 1 (hidden size)",

@@ -50,7 +50,14 @@ LogicalResult verifyActivationMinRank(Operation *op, StringRef name, Type type,
   if (tensor.getRank() < minRank)
     return op->emitOpError()
            << name << " must have rank >= " << minRank << ", got " << type;
-  return verifyTrailingStatic(op, name, tensor);
+  if (failed(verifyTrailingStatic(op, name, tensor)))
+    return failure();
+  // Rank 1: the only dimension is the feature dimension, not tokens.
+  if (tensor.isDynamicDim(tensor.getRank() - 1))
+    return op->emitOpError()
+           << name << " must have a static last (feature) dimension, got "
+           << type;
+  return success();
 }
 
 LogicalResult verifyWeight(Operation *op, StringRef name, Type type,
@@ -71,6 +78,14 @@ LogicalResult verifyDim(Operation *op, const Twine &what, int64_t actual,
     return success();
   return op->emitOpError() << what << " must be " << formatDim(expected)
                            << ", got " << formatDim(actual);
+}
+
+LogicalResult DimGroup::add(int64_t dim, const Twine &what) {
+  if (failed(verifyDim(op, what, dim, known)))
+    return failure();
+  if (!ShapedType::isDynamic(dim))
+    known = dim;
+  return success();
 }
 
 static bool isDenseWeightType(Type type) {

@@ -50,6 +50,24 @@ mlir::LogicalResult verifyWeight(mlir::Operation *op, llvm::StringRef name,
 mlir::LogicalResult verifyDim(mlir::Operation *op, const llvm::Twine &what,
                               int64_t actual, int64_t expected);
 
+/// Dimensions that must agree at run time. Each `add` compares a dimension
+/// with the first static one seen so far, so two static sizes that disagree
+/// are caught even when the dimensions between them are dynamic.
+class DimGroup {
+public:
+  explicit DimGroup(mlir::Operation *op) : op(op) {}
+
+  /// Adds `dim`; emits "<what> must be <known>, got <dim>" on a mismatch.
+  mlir::LogicalResult add(int64_t dim, const llvm::Twine &what);
+
+  /// The static size if any member is static, else dynamic.
+  int64_t get() const { return known; }
+
+private:
+  mlir::Operation *op;
+  int64_t known = mlir::ShapedType::kDynamic;
+};
+
 /// Checks the weight format of `weight` (shape `[..., N, K]`): dense bf16,
 /// f16 or f32 without `scales` and `quant`, or a quantized storage type with a
 /// matching `quant` scheme and `scales` of shape

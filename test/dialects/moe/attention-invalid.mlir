@@ -246,3 +246,19 @@ func.func @sliding_zero(%q: tensor<?x2x8xf32>) -> tensor<?x2x8xf32> {
   %0 = moe.attention %q, %q, %q scale(0.25) window(<sliding 0>) : tensor<?x2x8xf32>, tensor<?x2x8xf32>, tensor<?x2x8xf32> -> tensor<?x2x8xf32>
   return %0 : tensor<?x2x8xf32>
 }
+
+// -----
+
+func.func @attention_shared_key_length_through_dynamic(%q: tensor<?x4x12xf32>, %k: tensor<?x2x8xf32>, %v: tensor<4x2x8xf32>, %s: tensor<5x4xf32>) {
+  // expected-error @+1 {{shared_key length S (the key's) must be 4, got 5}}
+  %0 = moe.attention %q, %k, %v shared_key(%s : tensor<5x4xf32>) scale(0.5) window(<global>) : tensor<?x4x12xf32>, tensor<?x2x8xf32>, tensor<4x2x8xf32> -> tensor<?x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @attention_more_queries_than_keys(%q: tensor<8x4x8xf32>, %k: tensor<2x2x8xf32>) {
+  // expected-error @+1 {{has more queries (8) than keys (2)}}
+  %0 = moe.attention %q, %k, %k scale(0.5) window(<global>) : tensor<8x4x8xf32>, tensor<2x2x8xf32>, tensor<2x2x8xf32> -> tensor<8x4x8xf32>
+  return
+}

@@ -110,3 +110,11 @@ func.func @operand_count(%y: tensor<?x8xf32>, %p: tensor<?xi32>) -> tensor<?x8xf
   %0 = "moe.combine"(%y, %p) : (tensor<?x8xf32>, tensor<?xi32>) -> tensor<?x8xf32>
   return %0 : tensor<?x8xf32>
 }
+
+// -----
+
+func.func @combine_perm_through_dynamic_rows(%y: tensor<?x4xf32>, %p: tensor<5xi32>, %w: tensor<2x2xf32>) {
+  // expected-error @+1 {{perm size (the input rows) must be 4, got 5}}
+  %0 = moe.combine %y, %p, %w : tensor<?x4xf32>, tensor<5xi32>, tensor<2x2xf32> -> tensor<2x4xf32>
+  return
+}

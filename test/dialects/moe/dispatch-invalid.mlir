@@ -151,3 +151,21 @@ func.func @operand_count(%x: tensor<?x8xf32>) -> (tensor<?x8xf32>, tensor<?xi32>
   %a, %b, %c = "moe.dispatch"(%x) : (tensor<?x8xf32>) -> (tensor<?x8xf32>, tensor<?xi32>, tensor<5xi32>)
   return %a, %b, %c : tensor<?x8xf32>, tensor<?xi32>, tensor<5xi32>
 }
+
+// -----
+
+// The rows follow the static token count of the indices (2 x 2 = 4).
+func.func @dispatch_rows_from_static_indices(%x: tensor<?x4xf32>, %ids: tensor<2x2xi32>) {
+  // expected-error @+1 {{permuted rows (tokens x top_k) must be 4, got 5}}
+  %xs, %perm, %offs = moe.dispatch %x, %ids : tensor<?x4xf32>, tensor<2x2xi32> -> tensor<5x4xf32>, tensor<5xi32>, tensor<3xi32>
+  return
+}
+
+// -----
+
+// perm agrees with the static row count even when permuted is dynamic.
+func.func @dispatch_perm_through_dynamic_rows(%x: tensor<2x4xf32>, %ids: tensor<2x2xi32>) {
+  // expected-error @+1 {{perm size (the permuted rows) must be 4, got 5}}
+  %xs, %perm, %offs = moe.dispatch %x, %ids : tensor<2x4xf32>, tensor<2x2xi32> -> tensor<?x4xf32>, tensor<5xi32>, tensor<3xi32>
+  return
+}

@@ -337,3 +337,19 @@ func.func @functional_type_count(%x: tensor<?x8xf32>, %w: tensor<?x2xf32>, %i: t
   %y = moe.experts %x, %w, %i, %g, %g, %d : (tensor<?x8xf32>, tensor<?x2xf32>, tensor<?x2xi32>, tensor<4x6x8xf32>, tensor<4x8x6xf32>) -> tensor<?x8xf32>
   return %y : tensor<?x8xf32>
 }
+
+// -----
+
+func.func @experts_tokens_disagree_through_dynamic(%x: tensor<?x8xf32>, %w: tensor<2x2xf32>, %i: tensor<3x2xi32>, %g: tensor<4x6x8xf32>, %d: tensor<4x8x6xf32>) {
+  // expected-error @+1 {{indices dim 0 (tokens) must be 2, got 3}}
+  %y = moe.experts %x, %w, %i, %g, %g, %d : (tensor<?x8xf32>, tensor<2x2xf32>, tensor<3x2xi32>, tensor<4x6x8xf32>, tensor<4x6x8xf32>, tensor<4x8x6xf32>) -> tensor<?x8xf32>
+  return
+}
+
+// -----
+
+func.func @experts_zero_experts(%x: tensor<?x8xf32>, %w: tensor<?x2xf32>, %i: tensor<?x2xi32>, %g: tensor<0x6x8xf32>, %d: tensor<0x8x6xf32>) {
+  // expected-error @+1 {{needs at least one expert}}
+  %y = moe.experts %x, %w, %i, %g, %g, %d : (tensor<?x8xf32>, tensor<?x2xf32>, tensor<?x2xi32>, tensor<0x6x8xf32>, tensor<0x6x8xf32>, tensor<0x8x6xf32>) -> tensor<?x8xf32>
+  return
+}

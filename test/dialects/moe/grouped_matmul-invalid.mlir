@@ -192,3 +192,11 @@ func.func @operand_count(%x: tensor<?x8xf32>, %w: tensor<4x6x8xf32>) -> tensor<?
   %0 = "moe.grouped_matmul"(%x, %w) : (tensor<?x8xf32>, tensor<4x6x8xf32>) -> tensor<?x6xf32>
   return %0 : tensor<?x6xf32>
 }
+
+// -----
+
+func.func @grouped_matmul_zero_experts(%x: tensor<?x8xf32>, %w: tensor<0x6x8xf32>, %o: tensor<1xi32>) {
+  // expected-error @+1 {{needs at least one expert}}
+  %0 = moe.grouped_matmul %x, %w, %o : tensor<?x8xf32>, tensor<0x6x8xf32>, tensor<1xi32> -> tensor<?x6xf32>
+  return
+}

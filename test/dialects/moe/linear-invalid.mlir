@@ -273,3 +273,12 @@ func.func @missing_segment_sizes(%x: tensor<?x8xf32>, %w: tensor<4x8xf32>) -> te
   %0 = "moe.linear"(%x, %w) : (tensor<?x8xf32>, tensor<4x8xf32>) -> tensor<?x4xf32>
   return %0 : tensor<?x4xf32>
 }
+
+// -----
+
+// A rank-1 input has no token dimension: its only dimension is K.
+func.func @linear_rank1_dynamic_k(%x: tensor<?xf32>, %w: tensor<4x8xf32>) {
+  // expected-error @+1 {{input must have a static last (feature) dimension}}
+  %0 = moe.linear %x, %w : tensor<?xf32>, tensor<4x8xf32> -> tensor<?xf32>
+  return
+}

@@ -125,3 +125,11 @@ func.func @operand_count(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {
   %0 = "moe.rms_norm"(%x) <{eps = 1.0e-05 : f64}> : (tensor<?x8xf32>) -> tensor<?x8xf32>
   return %0 : tensor<?x8xf32>
 }
+
+// -----
+
+func.func @rms_norm_rank1_dynamic_d(%x: tensor<?xf32>, %w: tensor<8xf32>) {
+  // expected-error @+1 {{input must have a static last (feature) dimension}}
+  %0 = moe.rms_norm %x, %w eps(1.0e-06) : tensor<?xf32>, tensor<8xf32>
+  return
+}

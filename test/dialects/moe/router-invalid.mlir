@@ -251,3 +251,12 @@ func.func @too_many_operands(%x: tensor<?x16xf32>, %g: tensor<8x16xf32>, %b: ten
   %w, %i = "moe.router"(%x, %g, %b, %b) <{config = #moe.router<scoring = softmax, selection = greedy, top_k = 2>}> : (tensor<?x16xf32>, tensor<8x16xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<?x2xf32>, tensor<?x2xi32>)
   return %w, %i : tensor<?x2xf32>, tensor<?x2xi32>
 }
+
+// -----
+
+// Two static token counts disagree across the dynamic input dimension.
+func.func @router_tokens_disagree_through_dynamic(%x: tensor<?x8xf32>, %g: tensor<4x8xf32>) {
+  // expected-error @+1 {{indices dim 0 (tokens) must be 2, got 3}}
+  %w, %i = moe.router %x, %g config(<scoring = softmax, selection = greedy, top_k = 2>) : tensor<?x8xf32>, tensor<4x8xf32> -> tensor<2x2xf32>, tensor<3x2xi32>
+  return
+}
