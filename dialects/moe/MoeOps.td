@@ -290,7 +290,7 @@ def Moe_AttentionOp : Moe_Op<"attention", [Pure]> {
       `dqk = dk`.
     - Causality: query `t` sits at absolute position `S − T + t` and sees
       keys `0 … S − T + t` (prefill `S = T`; keys beyond the queries are a
-      KV cache). `window` restricts the visible keys further (see
+      KV cache), so `T ≤ S`. `window` restricts the visible keys further (see
       `#moe.window`).
     - `scale` multiplies the logits (default `dqk^-0.5` in the frontends;
       MLA with YaRN folds in `mscale(factor, mscale_all_dim)²`).
@@ -331,8 +331,9 @@ def Moe_RouterOp : Moe_Op<"router", [Pure]> {
     Computes `logits = x_f32 · gate_f32ᵀ` (`input` `[T, H]`, `gate`
     `[E, H]`), scores them (`softmax` or `sigmoid`, fp32) and selects
     `top_k` experts per token as `config` (`#moe.router`) describes.
-    `correction_bias` (`[E]`, required by `noaux_tc`) shifts the scores used
-    for selection only. Results: `weights` `[T, top_k]` (after optional
+    `correction_bias` (`[E]`, required by `noaux_tc`, optional for the other
+    selections as in DeepSeek's `Gate`) shifts the scores used for selection
+    only. Results: `weights` `[T, top_k]` (after optional
     renormalization and `routed_scaling_factor`) and `indices` `[T, top_k]`
     (`i32`, in descending order of selection score).
 
