@@ -25,29 +25,15 @@ using namespace ds::moe;
 
 namespace {
 
-/// `1234567` -> `1.23 M`.
-std::string formatCount(uint64_t n) {
-  static const char *units[] = {"", " K", " M", " G", " T"};
+/// Formats `n` with the largest unit of `units` (successive powers of
+/// `base`) that keeps the value >= 1: two decimals, or the plain integer in
+/// the first unit.
+std::string formatScaled(uint64_t n, double base,
+                         ArrayRef<const char *> units) {
   double v = static_cast<double>(n);
-  unsigned u = 0;
-  while (v >= 1000.0 && u + 1 < std::size(units)) {
-    v /= 1000.0;
-    ++u;
-  }
-  if (u == 0)
-    return std::to_string(n);
-  std::string out;
-  llvm::raw_string_ostream(out) << llvm::format("%.2f", v) << units[u];
-  return out;
-}
-
-/// `3221225472` -> `3.00 GiB`.
-std::string formatBytes(uint64_t n) {
-  static const char *units[] = {" B", " KiB", " MiB", " GiB", " TiB"};
-  double v = static_cast<double>(n);
-  unsigned u = 0;
-  while (v >= 1024.0 && u + 1 < std::size(units)) {
-    v /= 1024.0;
+  size_t u = 0;
+  while (v >= base && u + 1 < units.size()) {
+    v /= base;
     ++u;
   }
   std::string out;
@@ -57,6 +43,16 @@ std::string formatBytes(uint64_t n) {
   else
     os << llvm::format("%.2f", v) << units[u];
   return out;
+}
+
+/// `1234567` -> `1.23 M`.
+std::string formatCount(uint64_t n) {
+  return formatScaled(n, 1000.0, {"", " K", " M", " G", " T"});
+}
+
+/// `3221225472` -> `3.00 GiB`.
+std::string formatBytes(uint64_t n) {
+  return formatScaled(n, 1024.0, {" B", " KiB", " MiB", " GiB", " TiB"});
 }
 
 /// `1 tensor`, `2 tensors`.
