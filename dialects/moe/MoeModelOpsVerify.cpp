@@ -112,6 +112,24 @@ LogicalResult LinearOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// SigmoidGateOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult SigmoidGateOp::verify() {
+  if (failed(verifyActivation(*this, "input", getInput().getType(), 2,
+                              "[T, H]")) ||
+      failed(verifyActivation(*this, "logit", getLogit().getType(), 2,
+                              "[T, 1]")))
+    return failure();
+  RankedTensorType logit = tensorType(getLogit());
+  if (logit.getDimSize(1) != 1)
+    return emitOpError("logit must be [T, 1] (one logit per token), got ")
+           << logit;
+  return verifyDim(*this, "logit dim 0 (tokens)", logit.getDimSize(0),
+                   tensorType(getInput()).getDimSize(0));
+}
+
+//===----------------------------------------------------------------------===//
 // RopeOp
 //===----------------------------------------------------------------------===//
 

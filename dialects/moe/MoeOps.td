@@ -226,6 +226,28 @@ def Moe_SwiGLUOp : Moe_Op<"swiglu", [
   let assemblyFormat = "$gate `,` $up attr-dict `:` type($result)";
 }
 
+def Moe_SigmoidGateOp : Moe_Op<"sigmoid_gate", [
+    Pure, AllTypesMatch<["input", "result"]>]> {
+  let summary = "Scales each token by the sigmoid of a per-token logit";
+  let description = [{
+    `result[t, :] = input[t, :] · σ(logit[t, 0])`, computed in fp32 and
+    rounded to the input's element type. `input` is `[T, H]`, `logit`
+    `[T, 1]`. Qwen2-MoE gates its shared expert this way:
+    `σ(x · shared_expert_gateᵀ) · shared_expert(x)`.
+
+    ```mlir
+    %g = moe.linear %x, %wg : tensor<?x64xbf16>, tensor<1x64xbf16> -> tensor<?x1xbf16>
+    %y = moe.sigmoid_gate %shared, %g : tensor<?x64xbf16>, tensor<?x1xbf16>
+    ```
+  }];
+  let arguments = (ins Moe_FloatTensor:$input, Moe_FloatTensor:$logit);
+  let results = (outs Moe_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $logit attr-dict `:` type($input) `,` type($logit)
+  }];
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Attention
 //===----------------------------------------------------------------------===//
