@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 #===- scripts/demo.sh - set up, build and run the main job ----------------===#
 #
-# Sets up the toolchain, builds ds, then runs the main job on the shipped
-# example layers: ds-opt verifies each model, canonicalizes it (canonicalize
+# Sets up the toolchain, builds ds, imports the full DeepSeek-V3 config with
+# ds-import, then runs the main job on the shipped example layers: ds-opt verifies each model, canonicalizes it (canonicalize
 # + cse), writes the result to <build>/demo/ and prints a summary of it.
 #
 #===----------------------------------------------------------------------===#
@@ -14,8 +14,16 @@ build_dir=${BUILD_DIR:-$root/build}
 "$root/scripts/build.sh"
 
 ds_opt=$build_dir/bin/ds-opt
+ds_import=$build_dir/bin/ds-import
 out_dir=$build_dir/demo
 mkdir -p "$out_dir"
+
+config=test/frontend/configs/deepseek-ai_DeepSeek-V3.json
+echo
+echo "== DeepSeek-V3: ds-import $config | ds-opt --moe-summary"
+"$ds_import" "$root/$config" -o "$out_dir/deepseek_v3.mlir"
+"$ds_opt" "$out_dir/deepseek_v3.mlir" --moe-summary -o /dev/null
+echo "   imported and verified: $out_dir/deepseek_v3.mlir ($(wc -l <"$out_dir/deepseek_v3.mlir") lines)"
 
 for model in deepseek_v3_layer mixtral_layer; do
   input=$root/examples/$model.mlir

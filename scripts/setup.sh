@@ -13,8 +13,9 @@ PACKAGES=(
   libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools
   # Build tools.
   cmake ninja-build ccache g++ python3
-  # Runtime and tool dependencies: flatbuffers, JSON, CLI, GoogleTest.
-  libflatbuffers-dev flatbuffers-compiler nlohmann-json3-dev libcli11-dev
+  # Runtime and tool dependencies: flatbuffers, CLI, GoogleTest (the
+  # runtime carries its JSON library in runtime/third_party).
+  libflatbuffers-dev flatbuffers-compiler libcli11-dev
   libgtest-dev
 )
 

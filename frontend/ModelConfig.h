@@ -1,0 +1,146 @@
+//===- ModelConfig.h - normalized Hugging Face model configs ----*- C++ -*-===//
+//
+// Part of ds, an MLIR compiler for Mixture-of-Experts transformers.
+//
+// A Hugging Face `config.json` of one of the supported families, read into
+// one normalized description: field aliases (transformers v4 and v5), family
+// defaults and the per-layer rules (dense vs MoE layers, attention windows)
+// are resolved here, so the IR builder never looks at JSON.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DS_FRONTEND_MODELCONFIG_H
+#define DS_FRONTEND_MODELCONFIG_H
+
+#include "dialects/moe/MoeAttrs.h"
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ds::frontend {
+
+/// The model families ds imports (their `model_type`).
+enum class Family {
+  DeepseekV3, // deepseek_v3
+  DeepseekV2, // deepseek_v2
+  Deepseek,   // deepseek (DeepSeekMoE 16B, hub remote code)
+  Mixtral,    // mixtral
+  Qwen2Moe,   // qwen2_moe
+  Qwen3Moe,   // qwen3_moe
+  Olmoe,      // olmoe
+};
+
+/// The `model_type` string of a family.
+llvm::StringRef familyName(Family family);
+
+/// YaRN rope scaling (models.md §2.2).
+struct YarnConfig {
+  double factor = 1.0;
+  int64_t originalMaxPositionEmbeddings = 0;
+  double betaFast = 32.0;
+  double betaSlow = 1.0;
+  double mscale = 0.0;       // 0: unset
+  double mscaleAllDim = 0.0; // 0: unset
+  double attentionFactor = 0.0;
+  bool truncate = true;
+};
+
+/// Router (gate) configuration (models.md §2.4).
+struct RouterConfig {
+  moe::Scoring scoring = moe::Scoring::softmax;
+  moe::Selection selection = moe::Selection::greedy;
+  int64_t topK = 1;
+  int64_t nGroup = 1;
+  int64_t topkGroup = 1;
+  bool normTopkProb = false;
+  double routedScalingFactor = 1.0;
+  /// `e_score_correction_bias` exists (noaux_tc).
+  bool correctionBias = false;
+};
+
+/// Multi-head latent attention dimensions (DeepSeek-V2/V3).
+struct MlaConfig {
+  std::optional<int64_t> qLoraRank; // nullopt: a single q_proj
+  int64_t kvLoraRank = 0;
+  int64_t qkNopeHeadDim = 0;
+  int64_t qkRopeHeadDim = 0;
+  int64_t vHeadDim = 0;
+};
+
+/// How q and k are normalized before RoPE.
+enum class QKNorm {
+  None,
+  PerHead,   // Qwen3-MoE: RMSNorm over head_dim of each head
+  FullWidth, // OLMoE: RMSNorm over the whole projection
+};
+
+/// What one decoder layer holds.
+struct LayerConfig {
+  bool moe = false;
+  moe::WindowKind window = moe::WindowKind::global;
+  int64_t windowSize = 0;
+};
+
+/// A normalized model configuration.
+struct ModelConfig {
+  Family family = Family::Mixtral;
+  std::string sourceName; // file the config came from (for messages)
+
+  int64_t vocabSize = 0;
+  int64_t hiddenSize = 0;
+  int64_t numLayers = 0;
+  int64_t numHeads = 0;
+  int64_t numKvHeads = 0;
+  /// Attention head size for non-MLA families.
+  int64_t headDim = 0;
+  double rmsNormEps = 1e-6;
+  int64_t maxPositionEmbeddings = 0;
+  bool tieWordEmbeddings = false;
+  /// Checkpoint dtype: "bfloat16", "float16" or "float32".
+  std::string dtype = "bfloat16";
+
+  // Attention.
+  std::optional<MlaConfig> mla;
+  bool qkvBias = false;
+  QKNorm qkNorm = QKNorm::None;
+  std::optional<double> clipQkv;
+  double ropeTheta = 10000.0;
+  bool ropeInterleaved = false;
+  std::optional<YarnConfig> yarn;
+
+  // Feed-forward.
+  int64_t intermediateSize = 0;    // dense MLP width
+  int64_t moeIntermediateSize = 0; // routed expert width
+  int64_t numExperts = 0;
+  RouterConfig router;
+  /// Total width of the shared expert MLP (0: none).
+  int64_t sharedIntermediateSize = 0;
+  /// Qwen2-MoE: the shared expert output is scaled by
+  /// sigmoid(x · shared_expert_gateᵀ).
+  bool sharedExpertGate = false;
+
+  // Weights.
+  /// DeepSeek FP8 checkpoints: block-quantized e4m3 linears.
+  bool fp8 = false;
+  int64_t fp8BlockRows = 128, fp8BlockCols = 128;
+
+  std::vector<LayerConfig> layers;
+
+  /// Layers stored in the checkpoint beyond `numLayers` that inference
+  /// ignores (DeepSeek-V3's MTP layer).
+  int64_t numExtraCheckpointLayers = 0;
+};
+
+/// Parses and validates a `config.json`. Errors name the file, the field and
+/// the offending value.
+llvm::Expected<ModelConfig> parseModelConfig(llvm::StringRef json,
+                                             llvm::StringRef sourceName);
+
+} // namespace ds::frontend
+
+#endif // DS_FRONTEND_MODELCONFIG_H
