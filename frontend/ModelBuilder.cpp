@@ -153,6 +153,7 @@ void ModelBuilder::buildForward(int64_t numLayers) {
                            FunctionType::get(ctx, {ids, ids}, {logitsType}));
   func.setArgAttr(0, "moe.name", top.getStringAttr("input_ids"));
   func.setArgAttr(1, "moe.name", top.getStringAttr("positions"));
+  func.setResultAttr(0, "moe.name", top.getStringAttr("logits"));
   Block *entry = func.addEntryBlock();
   b.setInsertionPointToStart(entry);
   Value inputIds = entry->getArgument(0);

@@ -1,0 +1,95 @@
+//===- linear.cpp - moe.linear and moe.grouped_matmul ---------------------===//
+//
+// Part of ds, an MLIR compiler for Mixture-of-Experts transformers.
+//
+//===----------------------------------------------------------------------===//
+
+#include "detail.h"
+
+namespace ds::cpu {
+
+using namespace detail;
+
+Expected<Tensor> linear(const Tensor &x, const Tensor &weight,
+                        const Tensor *scales, const Tensor *bias,
+                        const std::optional<Quant> &quant, DType out) {
+  const char *op = "moe.linear";
+  if (Status s = checkOutType(op, out); !s.ok())
+    return s;
+  if (Status s = checkFloat(op, "input", x); !s.ok())
+    return s;
+  if (x.rank() < 1)
+    return operandError(op, "input",
+                        cat("must have rank >= 1, got ", x.typeString()));
+  if (Status s = checkWeight(op, "weight", weight, scales, quant, 2); !s.ok())
+    return s;
+  int64_t n = weight.dim(0), k = weight.dim(1);
+  if (x.dim(-1) != k)
+    return operandError(op, "input",
+                        cat("last dim must be ", k, " for weight ",
+                            weight.typeString(), ", got ", x.typeString()));
+  if (bias) {
+    if (Status s = checkFloat(op, "bias", *bias, 1); !s.ok())
+      return s;
+    if (bias->dim(0) != n)
+      return operandError(
+          op, "bias",
+          cat("must have shape [", n, "], got ", bias->typeString()));
+  }
+  int64_t m = 1; // product of the leading dims
+  for (int64_t i = 0; i + 1 < x.rank(); ++i)
+    m *= x.dim(i);
+  WeightSlice w = weightSlice(weight, scales, quant, 0);
+  Shape shape = x.shape();
+  shape.back() = n;
+  std::vector<float> y(static_cast<size_t>(m * n));
+  gemm(x.f().data(), m, k, w.data(), n, bias ? bias->f().data() : nullptr, out,
+       y.data());
+  return Tensor::floats(out, std::move(shape), std::move(y));
+}
+
+Expected<Tensor> groupedMatmul(const Tensor &rows, const Tensor &weight,
+                               const Tensor &offsets, const Tensor *scales,
+                               const std::optional<Quant> &quant, DType out) {
+  const char *op = "moe.grouped_matmul";
+  if (Status s = checkOutType(op, out); !s.ok())
+    return s;
+  if (Status s = checkFloat(op, "input", rows, 2); !s.ok())
+    return s;
+  if (Status s = checkWeight(op, "weight", weight, scales, quant, 3); !s.ok())
+    return s;
+  if (Status s = checkInt(op, "offsets", offsets, 1); !s.ok())
+    return s;
+  int64_t r = rows.dim(0), k = rows.dim(1);
+  int64_t e = weight.dim(0), n = weight.dim(1);
+  if (weight.dim(2) != k)
+    return operandError(op, "weight",
+                        cat("must have last dim ", k, " for input ",
+                            rows.typeString(), ", got ", weight.typeString()));
+  if (offsets.dim(0) != e + 1)
+    return operandError(op, "offsets",
+                        cat("must have shape [", e + 1, "] for ", e,
+                            " experts, got ", offsets.typeString()));
+  if (intAt(offsets, 0) != 0 || intAt(offsets, e) != r)
+    return operandError(op, "offsets",
+                        cat("must start at 0 and end at ", r, ", got ",
+                            intAt(offsets, 0), " ... ", intAt(offsets, e)));
+  for (int64_t i = 0; i < e; ++i)
+    if (intAt(offsets, i + 1) < intAt(offsets, i))
+      return operandError(op, "offsets",
+                          cat("must be non-decreasing, got element ", i + 1,
+                              " = ", intAt(offsets, i + 1), " < ",
+                              intAt(offsets, i)));
+  std::vector<float> y(static_cast<size_t>(r * n));
+  for (int64_t ex = 0; ex < e; ++ex) {
+    int64_t begin = intAt(offsets, ex), end = intAt(offsets, ex + 1);
+    if (begin == end)
+      continue;
+    WeightSlice w = weightSlice(weight, scales, quant, ex);
+    gemm(rows.f().data() + begin * k, end - begin, k, w.data(), n, nullptr, out,
+         y.data() + begin * n);
+  }
+  return Tensor::floats(out, {r, n}, std::move(y));
+}
+
+} // namespace ds::cpu
