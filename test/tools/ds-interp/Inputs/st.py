@@ -4,18 +4,33 @@
   st.py write out.safetensors NAME:DTYPE:SHAPE=v0,v1,... [...]
   st.py print file.safetensors [--precision P]
 
-DTYPE is F32, BF16, F16, I32 or I64; SHAPE is D0xD1 (or "scalar"). Values are
+DTYPE is F32, BF16, F16, F8_E4M3, I32 or I64; SHAPE is D0xD1 (or "scalar"). Values are
 given in row-major order (BF16/F16 values are rounded to nearest even). `print`
 writes one line per tensor: `name DTYPE[shape] v0 v1 ...` with floats at the
 given precision, for FileCheck.
 """
 
 import json
+import math
 import struct
 import sys
 
 FORMATS = {"F32": ("<f", 4), "F16": ("<e", 2), "I32": ("<i", 4),
-           "I64": ("<q", 8), "BF16": (None, 2)}
+           "I64": ("<q", 8), "BF16": (None, 2), "F8_E4M3": (None, 1)}
+
+
+def e4m3_value(byte):
+    """E4M3FN: 1 sign, 4 exponent bits (bias 7), 3 mantissa bits; no inf."""
+    sign = -1.0 if byte & 0x80 else 1.0
+    exp, man = (byte >> 3) & 0xF, byte & 0x7
+    if exp == 0xF and man == 0x7:
+        return math.nan
+    if exp == 0:
+        return sign * man / 8 * 2.0 ** -6
+    return sign * (1 + man / 8) * 2.0 ** (exp - 7)
+
+
+E4M3 = {e4m3_value(b): b for b in range(256) if not math.isnan(e4m3_value(b))}
 
 
 def bf16_bits(x):
@@ -26,6 +41,10 @@ def bf16_bits(x):
 
 
 def encode(dtype, values):
+    if dtype == "F8_E4M3":
+        if any(float(v) not in E4M3 for v in values):
+            sys.exit(f"F8_E4M3 values must be exactly representable: {values}")
+        return bytes(E4M3[float(v)] for v in values)
     if dtype == "BF16":
         return b"".join(struct.pack("<H", bf16_bits(float(v))) for v in values)
     fmt, _ = FORMATS[dtype]
@@ -34,6 +53,8 @@ def encode(dtype, values):
 
 
 def decode(dtype, data):
+    if dtype == "F8_E4M3":
+        return [e4m3_value(b) for b in data]
     if dtype == "BF16":
         return [struct.unpack("<f", struct.pack("<I", h << 16))[0]
                 for (h,) in struct.iter_unpack("<H", data)]
