@@ -70,18 +70,10 @@ Status checkInt(const char *op, const char *name, const Tensor &t,
 }
 
 Status checkOutType(const char *op, DType type) {
-  switch (type) {
-  case DType::F32:
-  case DType::F64:
-  case DType::BF16:
-  case DType::F16:
-  case DType::F8E4M3:
-  case DType::F8E5M2:
+  if (isComputeFloat(type))
     return Status::success();
-  default:
-    return Status::error(cat(op, ": result type ", dtypeName(type),
-                             " is not a float type the reference computes in"));
-  }
+  return Status::error(cat(op, ": result type ", dtypeName(type),
+                           " is not a float type the reference computes in"));
 }
 
 Status checkWeight(const char *op, const char *name, const Tensor &weight,

@@ -17,8 +17,6 @@ namespace ds::cpu {
 
 using detail::cat;
 
-namespace {
-
 bool isComputeFloat(DType type) {
   switch (type) {
   case DType::F32:
@@ -32,6 +30,8 @@ bool isComputeFloat(DType type) {
     return false;
   }
 }
+
+namespace {
 
 bool isSupportedInt(DType type) {
   switch (type) {

@@ -454,9 +454,14 @@ Status parseEntry(const std::string &name, const Json &value, Entry &entry) {
   return Status();
 }
 
-/// Reads a whole (small) file.
-Expected<std::vector<uint8_t>> readFile(const std::string &path,
-                                        uint64_t maxSize) {
+/// An open regular file: its descriptor (owned by the caller) and size.
+struct OpenFile {
+  int fd;
+  uint64_t size;
+};
+
+/// Opens `path` read-only; fails unless it is a regular file.
+Expected<OpenFile> openRegularFile(const std::string &path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return Status::error(path + ": cannot open: " + errnoText(errno));
@@ -470,7 +475,17 @@ Expected<std::vector<uint8_t>> readFile(const std::string &path,
     ::close(fd);
     return Status::error(path + ": not a regular file");
   }
-  auto size = static_cast<uint64_t>(st.st_size);
+  return OpenFile{fd, static_cast<uint64_t>(st.st_size)};
+}
+
+/// Reads a whole (small) file.
+Expected<std::vector<uint8_t>> readFile(const std::string &path,
+                                        uint64_t maxSize) {
+  Expected<OpenFile> file = openRegularFile(path);
+  if (!file)
+    return file.status();
+  int fd = file->fd;
+  uint64_t size = file->size;
   if (size > maxSize) {
     ::close(fd);
     return Status::error(cat(path, ": file is ", size,
@@ -514,20 +529,11 @@ uint64_t TensorInfo::numElements() const {
 //===----------------------------------------------------------------------===//
 
 Expected<SafetensorsFile> SafetensorsFile::open(std::string path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return Status::error(path + ": cannot open: " + errnoText(errno));
-  struct stat st;
-  if (::fstat(fd, &st) != 0) {
-    int error = errno;
-    ::close(fd);
-    return Status::error(path + ": cannot stat: " + errnoText(error));
-  }
-  if (!S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return Status::error(path + ": not a regular file");
-  }
-  auto size = static_cast<uint64_t>(st.st_size);
+  Expected<OpenFile> opened = openRegularFile(path);
+  if (!opened)
+    return opened.status();
+  int fd = opened->fd;
+  uint64_t size = opened->size;
   if (size < 8) {
     ::close(fd);
     return Status::error(cat(path, ": file is ", size,

@@ -456,8 +456,9 @@ ABLATIONS = {
 }
 
 
-def gen_hf(fixture, cfg_dict, family):
-    cfg_dict = dict(cfg_dict, transformers_version=transformers.__version__)
+def search_seed(fixture, cfg_dict, family):
+    """First seed whose fp32 model has router margins > MARGIN everywhere.
+    Returns (seed, ids, fp32 logits, on-disk F32 state dict, margins)."""
     for seed in range(MAX_SEEDS):
         model = build_hf(cfg_dict, seed)
         ids = make_ids(cfg_dict, seed)
@@ -465,10 +466,14 @@ def gen_hf(fixture, cfg_dict, family):
         sd = to_disk(model.state_dict(), family)
         res = check_margins(cfg_dict, family, sd, moe_in)
         if margins_ok(res):
-            break
+            return seed, ids, logits, sd, res
         print(f"  seed {seed}: margin too small ({min(r[1] for r in res):.2e}), retrying")
-    else:
-        raise RuntimeError(f"{fixture}: no seed with router margins > {MARGIN}")
+    raise RuntimeError(f"{fixture}: no seed with router margins > {MARGIN}")
+
+
+def gen_hf(fixture, cfg_dict, family):
+    cfg_dict = dict(cfg_dict, transformers_version=transformers.__version__)
+    seed, ids, logits, sd, res = search_seed(fixture, cfg_dict, family)
     out = os.path.join(HERE, fixture)
     os.makedirs(out, exist_ok=True)
     write_json(os.path.join(out, "config.json"), cfg_dict)

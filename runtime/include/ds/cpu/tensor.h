@@ -34,6 +34,10 @@ std::string shapeToString(const Shape &shape);
 /// Product of the dims (1 for rank 0). Dims must be non-negative.
 int64_t numElements(const Shape &shape);
 
+/// Whether the reference computes in float type `type` (F32, F64, BF16, F16,
+/// F8_E4M3, F8_E5M2): the dtypes of float tensors and of op results.
+bool isComputeFloat(DType type);
+
 /// `value` rounded to the nearest value of float type `type` (ties to even;
 /// F8_E4M3 saturates at ±448). Identity for F32. `type` must be a float type
 /// the reference computes in: F32, BF16, F16, F8_E4M3, F8_E5M2.
