@@ -20,6 +20,13 @@ half-split RoPE, softmax top-k router without renormalisation or scaling,
 plus shared experts) and cross-checked against transformers pieces
 (LlamaForCausalLM attention + DeepseekV2Moe with topk_method="greedy").
 
+The bf16 variants mixtral_bf16 and deepseek_v3_bf16 (gen_hf_bf16) are the
+same models (same seed, config with torch_dtype "bfloat16") with the weights
+rounded to BF16 by tensor.to(torch.bfloat16) (round to nearest even), except
+e_score_correction_bias, kept F32 as DeepSeek-V3 ships it; their logits are
+the transformers forward of that checkpoint loaded with dtype=torch.bfloat16
+(eager), cast to F32. `--bf16` selects them.
+
 Every fixture is read back with AutoModelForCausalLM.from_pretrained (which
 applies transformers' own checkpoint-key conversion) and must reproduce the
 logits, so the on-disk names are the ones transformers loads.
@@ -27,7 +34,7 @@ logits, so the on-disk names are the ones transformers loads.
 Developer-side only (CI reads the committed files):
   pip install torch --index-url https://download.pytorch.org/whl/cpu
   pip install transformers safetensors
-  python test/golden/generate.py [--family F ...]
+  python test/golden/generate.py [--family F ...] [--bf16]
 """
 
 import argparse
@@ -503,6 +510,148 @@ def gen_hf(fixture, cfg_dict, family):
     return seed
 
 
+# --------------------------------------------------------------------------
+# bf16 variants: the same model with its weights rounded to BF16, and the
+# transformers forward in bfloat16 as the reference.
+# --------------------------------------------------------------------------
+
+FP32_ONLY = ("e_score_correction_bias",)  # kept F32 on disk, as DeepSeek-V3 ships it
+
+
+def to_bf16_checkpoint(sd):
+    """fp32 on-disk state dict -> BF16 (round-to-nearest-even, torch's .to),
+    except the tensors real checkpoints keep in F32."""
+    return {k: (v if k.endswith(FP32_ONLY) else v.to(torch.bfloat16)).contiguous()
+            for k, v in sd.items()}
+
+
+def run_hf_routing(model, ids):
+    """Logits (cast to fp32), the dtypes of a few hidden states, and per MoE
+    layer the router output (router logits, selected experts) as computed."""
+    routed, dtypes, hooks = {}, {}, []
+    for i, mlp in moe_layers(model):
+        hooks.append(mlp.gate.register_forward_hook(
+            lambda m, a, o, i=i: routed.__setitem__(i, (o[0].detach().clone(), o[2].detach().clone()))))
+    hooks.append(model.model.layers[0].register_forward_hook(
+        lambda m, a, o: dtypes.__setitem__("layer 0 output", (o[0] if isinstance(o, tuple) else o).dtype)))
+    hooks.append(model.model.norm.register_forward_hook(
+        lambda m, a, o: dtypes.__setitem__("final norm output", o.dtype)))
+    with torch.no_grad():
+        raw = model(input_ids=ids.long().unsqueeze(0)).logits[0]
+    for h in hooks:
+        h.remove()
+    dtypes["logits"] = raw.dtype
+    return raw.float(), dtypes, routed
+
+
+def routing_margins(cfg, routed, model):
+    """Min top-k (top-group) margins in the space transformers selects in,
+    from the router logits the bf16 model actually produced (Mixtral's router
+    logits are bf16, DeepSeek-V3's fp32)."""
+    spec = moe_router_spec(cfg)
+    out = []
+    for li, (rl, _) in sorted(routed.items()):
+        s = rl.float()
+        if spec["kind"] == "sigmoid_group":
+            bias = model.model.layers[li].mlp.gate.e_score_correction_bias
+            m, gm, _ = _margins(s.sigmoid(), spec["k"], spec["kind"], spec["n_group"], spec["topk_group"], bias)
+        else:
+            m, gm, _ = _margins(s.log_softmax(-1), spec["k"], spec["kind"],
+                                spec.get("n_group", 1), spec.get("topk_group", 1))
+        out.append((li, m, gm, rl.dtype))
+    return out
+
+
+def gen_hf_bf16(fixture, cfg_dict, family):
+    base = family[: -len("_bf16")]
+    cfg32 = dict(cfg_dict, transformers_version=transformers.__version__)
+    seed, ids, logits32, sd32, _ = search_seed(fixture, cfg32, base)
+    # Same model as the fp32 fixture: require its committed files to agree.
+    d32 = os.path.join(HERE, base)
+    if os.path.isdir(d32):
+        ref = load_file(os.path.join(d32, "model.safetensors"))
+        if ref.keys() != sd32.keys() or any(not torch.equal(ref[k], sd32[k]) for k in ref):
+            raise RuntimeError(f"{fixture}: fp32 weights differ from {base}/model.safetensors")
+        if not torch.equal(load_file(os.path.join(d32, "inputs.safetensors"))["input_ids"], ids):
+            raise RuntimeError(f"{fixture}: input_ids differ from {base}/inputs.safetensors")
+        if not torch.equal(load_file(os.path.join(d32, "expected.safetensors"))["logits"], logits32):
+            raise RuntimeError(f"{fixture}: fp32 logits differ from {base}/expected.safetensors")
+    cfg = dict(cfg32, torch_dtype="bfloat16")
+    sd = to_bf16_checkpoint(sd32)
+    out = os.path.join(HERE, fixture)
+    os.makedirs(out, exist_ok=True)
+    write_json(os.path.join(out, "config.json"), cfg)
+    save_file(sd, os.path.join(out, "model.safetensors"), metadata={"format": "pt"})
+    save_file({"input_ids": ids.contiguous()}, os.path.join(out, "inputs.safetensors"))
+
+    # Reference: the checkpoint loaded by transformers in bfloat16.
+    config = load_hf_config(cfg)
+    model, info = AutoModelForCausalLM.from_pretrained(
+        out, config=config, attn_implementation="eager", experts_implementation="eager",
+        dtype=torch.bfloat16, output_loading_info=True)
+    model.eval()
+    bad = {k: v for k, v in info.items() if v and k in ("missing_keys", "unexpected_keys", "mismatched_keys")}
+    if bad:
+        raise RuntimeError(f"{fixture}: bf16 load reported {bad}")
+    pdt = {}
+    for n, t in list(model.named_parameters()) + list(model.named_buffers()):
+        if n.endswith("inv_freq") or n.endswith("original_inv_freq"):
+            continue
+        pdt.setdefault(str(t.dtype), []).append(n)
+    loaded = to_disk(model.state_dict(), base)
+    for k, v in sd.items():  # loaded values are exactly the BF16 checkpoint's
+        if not torch.equal(loaded[k], v.float()):
+            raise RuntimeError(f"{fixture}: {k} changed on load")
+    logits, dtypes, routed = run_hf_routing(model, ids)
+    if dtypes["layer 0 output"] != torch.bfloat16 or dtypes["logits"] != torch.bfloat16:
+        raise RuntimeError(f"{fixture}: transformers did not run in bf16: {dtypes}")
+    save_file({"logits": logits.contiguous()}, os.path.join(out, "expected.safetensors"))
+
+    # Scale of bf16 noise: vs the fp32 fixture's logits (fp32 weights, fp32
+    # forward) and vs an fp32 forward of the bf16-rounded weights.
+    model_w, _ = from_dir(out)  # dtype float32
+    logits_w, _, routed_w = run_hf_routing(model_w, ids)
+    model32 = build_hf(cfg32, seed)
+    _, _, routed32 = run_hf_routing(model32, ids)
+    # model.to(bfloat16) instead of from_pretrained(dtype=bfloat16).
+    model_to = build_hf(cfg32, seed).to(torch.bfloat16)
+    logits_to, _, _ = run_hf_routing(model_to, ids)
+
+    scale = logits32.abs().max().item()
+    same = torch.ones(ids.numel(), dtype=torch.bool)  # tokens routed as in fp32 in every layer
+    for li in routed:
+        same &= (routed[li][1].sort(-1).values == routed32[li][1].sort(-1).values).all(-1)
+    size = sum(os.path.getsize(os.path.join(out, f)) for f in os.listdir(out))
+    print(f"{fixture}: seed {seed} (as {base}), T={ids.numel()}, {size / 1024:.0f} KiB")
+    print(f"  bf16 load: parameter/buffer dtypes "
+          + ", ".join(f"{d}: {len(n)}" for d, n in sorted(pdt.items())))
+    for d, n in sorted(pdt.items()):
+        if d != "torch.bfloat16":
+            print(f"    {d}: {', '.join(n)}")
+    print(f"  hidden-state dtypes: " + ", ".join(f"{k} {v}" for k, v in dtypes.items()))
+    for name, other, sc in (("HF fp32 (fp32 weights)", logits32, scale),
+                            ("HF fp32 of the bf16-rounded weights", logits_w, scale)):
+        d = (logits - other).abs().max().item()
+        print(f"  bf16 logits vs {name}: max abs {d:.4e}, / max|fp32 logits| ({sc:.3f}) = {d / sc:.4e}")
+    d = (logits - logits32)[same].abs().max().item()
+    print(f"  bf16 logits vs HF fp32 (fp32 weights) on the {int(same.sum())} tokens routed as in fp32 "
+          f"in every layer: max abs {d:.4e}, rel {d / scale:.4e}")
+    d = (logits_w - logits32).abs().max().item()
+    print(f"  weight rounding alone (fp32 forward, bf16 vs fp32 weights): max abs {d:.4e}, rel {d / scale:.4e}")
+    d = (logits_to - logits).abs().max().item()
+    print(f"  model.to(bfloat16) vs from_pretrained(dtype=bfloat16): max |dlogits| {d:.4e}")
+    for li, m, gm, dt in routing_margins(cfg, routed, model):
+        g = f", top-group margin {gm:.4f}" if gm is not None else ""
+        same32 = (routed[li][1].sort(-1).values == routed32[li][1].sort(-1).values).all(-1)
+        samew = (routed[li][1].sort(-1).values == routed_w[li][1].sort(-1).values).all(-1)
+        print(f"  MoE layer {li}: router logits {dt}, bf16 min top-k margin {m:.4f}{g}; tokens routed "
+              f"as in fp32: {int(same32.sum())}/{ids.numel()} (fp32 weights), "
+              f"{int(samew.sum())}/{ids.numel()} (bf16-rounded weights)")
+    for f in os.listdir(out):
+        os.chmod(os.path.join(out, f), 0o644)
+    return seed
+
+
 def report(fixture, seed, ids, logits, res, extra, rt=None):
     size = sum(os.path.getsize(os.path.join(HERE, fixture, f))
                for f in os.listdir(os.path.join(HERE, fixture)))
@@ -700,6 +849,9 @@ FIXTURES = [  # (fixture, family, config, generator) in generation order
     ("deepseek_v2", "deepseek_v2", cfg_deepseek_v2, gen_hf),
     ("deepseek_v2_greedy", "deepseek_v2", cfg_deepseek_v2_greedy, gen_hf),
     ("deepseek", "deepseek", cfg_deepseek, gen_deepseek),
+    # bf16 variants of fp32 fixtures (same seed, weights rounded to BF16)
+    ("mixtral_bf16", "mixtral_bf16", cfg_mixtral, gen_hf_bf16),
+    ("deepseek_v3_bf16", "deepseek_v3_bf16", cfg_deepseek_v3, gen_hf_bf16),
 ]
 
 
@@ -707,10 +859,16 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--family", action="append",
                     help="fixture or family name (repeatable); default: all")
+    ap.add_argument("--bf16", action="store_true",
+                    help="the bf16 fixtures (*_bf16) only, or with --family also them")
     args = ap.parse_args()
     print(f"torch {torch.__version__}, transformers {transformers.__version__}")
     for fixture, family, cfg_fn, gen in FIXTURES:
-        if args.family and fixture not in args.family and family not in args.family:
+        bf16 = gen is gen_hf_bf16
+        if args.bf16 and not bf16 and not args.family:
+            continue
+        if args.family and fixture not in args.family and family not in args.family \
+                and not (args.bf16 and bf16 and family[: -len("_bf16")] in args.family):
             continue
         gen(fixture, cfg_fn(), family)
 
