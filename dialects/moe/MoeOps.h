@@ -9,6 +9,7 @@
 
 #include "dialects/moe/MoeAttrs.h"
 #include "dialects/moe/MoeDialect.h"
+#include "dialects/moe/MoeInterfaces.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"

@@ -8,6 +8,7 @@
 #define DS_DIALECTS_MOE_MOEOPS_TD
 
 include "dialects/moe/MoeAttrs.td"
+include "dialects/moe/MoeInterfaces.td"
 include "mlir/IR/SymbolInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
@@ -134,7 +135,8 @@ def Moe_RMSNormOp : Moe_Op<"rms_norm", [
 }
 
 def Moe_AddRMSNormOp : Moe_Op<"add_rms_norm", [
-    Pure, AllTypesMatch<["input", "residual", "sum", "result"]>]> {
+    Pure, AllTypesMatch<["input", "residual", "sum", "result"]>,
+    DeclareOpInterfaceMethods<Moe_DecomposableOpInterface>]> {
   let summary = "Residual add followed by RMS normalization";
   let description = [{
     The pre-norm residual step of a decoder layer, fused:
@@ -383,7 +385,8 @@ def Moe_RouterOp : Moe_Op<"router", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Moe_ExpertsOp : Moe_Op<"experts", [Pure]> {
+def Moe_ExpertsOp : Moe_Op<"experts", [
+    Pure, DeclareOpInterfaceMethods<Moe_DecomposableOpInterface>]> {
   let summary = "Routed SwiGLU experts with dense semantics";
   let description = [{
     The routed half of a MoE block:
