@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "frontend/CheckWeights.h"
+#include "frontend/StorageTypes.h"
 
 #include "dialects/moe/MoeOps.h"
 
@@ -34,30 +35,12 @@ bool ds::frontend::hasCheckpoint(llvm::StringRef dir) {
   return false;
 }
 
-llvm::Expected<ExpertLayout>
-ds::frontend::detectExpertLayout(llvm::StringRef dir) {
-  ds::Expected<ds::Checkpoint> checkpoint = ds::Checkpoint::open(dir.str());
-  if (!checkpoint)
-    return makeError(checkpoint.message());
-  for (const std::string &name : checkpoint.value().names())
+ExpertLayout
+ds::frontend::detectExpertLayout(const ds::Checkpoint &checkpoint) {
+  for (const std::string &name : checkpoint.names())
     if (llvm::StringRef(name).ends_with(".experts.gate_up_proj"))
       return ExpertLayout::Fused;
   return ExpertLayout::PerExpert;
-}
-
-/// The safetensors dtype a parameter element type is stored as.
-static std::optional<ds::DType> storedDType(Type type) {
-  if (type.isBF16())
-    return ds::DType::BF16;
-  if (type.isF16())
-    return ds::DType::F16;
-  if (type.isF32())
-    return ds::DType::F32;
-  if (isa<Float8E4M3FNType>(type))
-    return ds::DType::F8E4M3;
-  if (type.isSignlessInteger(8))
-    return ds::DType::I8;
-  return std::nullopt;
 }
 
 static std::string shapeText(llvm::ArrayRef<int64_t> shape) {
@@ -87,7 +70,7 @@ static std::optional<int64_t> layerOf(llvm::StringRef name) {
 
 llvm::Expected<CheckReport>
 ds::frontend::checkCheckpoint(ModuleOp module, const ModelConfig &config,
-                              llvm::StringRef path) {
+                              const ds::Checkpoint &checkpoint) {
   // Every checkpoint tensor the module reads.
   std::map<std::string, ExpectedTensor> wanted;
   for (auto param : module.getOps<moe::ParameterOp>()) {
@@ -95,7 +78,7 @@ ds::frontend::checkCheckpoint(ModuleOp module, const ModelConfig &config,
     if (!key)
       continue;
     RankedTensorType type = param.getTensorType();
-    std::optional<ds::DType> dtype = storedDType(type.getElementType());
+    std::optional<ds::DType> dtype = dtypeOf(type.getElementType());
     if (!dtype)
       return makeError("parameter '" + param.getSymName().str() +
                        "' has no checkpoint dtype");
@@ -110,10 +93,6 @@ ds::frontend::checkCheckpoint(ModuleOp module, const ModelConfig &config,
       wanted[(head + std::to_string(i) + tail).str()] = {*dtype, slice};
   }
 
-  ds::Expected<ds::Checkpoint> opened = ds::Checkpoint::open(path.str());
-  if (!opened)
-    return makeError(opened.message());
-  const ds::Checkpoint &checkpoint = opened.value();
   std::map<std::string, std::string> fileOf;
   for (const ds::SafetensorsFile &file : checkpoint.files())
     for (const ds::TensorInfo &tensor : file.tensors())

@@ -10,6 +10,8 @@
 
 #include "frontend/ImportModel.h"
 
+#include "ds/safetensors.h"
+
 #include "llvm/Support/Error.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -39,15 +41,15 @@ struct CheckReport {
 /// Whether `dir` holds `model.safetensors` or `model.safetensors.index.json`.
 bool hasCheckpoint(llvm::StringRef dir);
 
-/// Fused when the checkpoint in `dir` stores transformers-v5 fused experts
+/// Fused when `checkpoint` stores transformers-v5 fused experts
 /// (`*.experts.gate_up_proj`), else per-expert.
-llvm::Expected<ExpertLayout> detectExpertLayout(llvm::StringRef dir);
+ExpertLayout detectExpertLayout(const ds::Checkpoint &checkpoint);
 
-/// Opens (and validates) the checkpoint at `path` and compares it with every
-/// keyed `moe.parameter` of `module` (stacked keys expanded).
+/// Compares `checkpoint` (opened, so validated) with every keyed
+/// `moe.parameter` of `module` (stacked keys expanded).
 llvm::Expected<CheckReport> checkCheckpoint(mlir::ModuleOp module,
                                             const ModelConfig &config,
-                                            llvm::StringRef path);
+                                            const ds::Checkpoint &checkpoint);
 
 } // namespace ds::frontend
 

@@ -26,20 +26,9 @@ static std::string layerPrefix(int64_t layer) {
 }
 
 Value ModelBuilder::rope(Value x) {
-  moe::YarnAttr yarn;
-  if (cfg.yarn) {
-    const YarnConfig &y = *cfg.yarn;
-    yarn = moe::YarnAttr::get(
-        ctx, llvm::APFloat(y.factor), y.originalMaxPositionEmbeddings,
-        llvm::APFloat(y.betaFast), llvm::APFloat(y.betaSlow),
-        llvm::APFloat(y.mscale), llvm::APFloat(y.mscaleAllDim),
-        llvm::APFloat(y.attentionFactor), y.truncate);
-  }
-  auto style = cfg.ropeInterleaved ? moe::RopeStyle::interleaved
-                                   : moe::RopeStyle::half_split;
   return moe::RopeOp::create(b, x.getLoc(), x.getType(), x, positions,
-                             moe::RopeStyleAttr::get(ctx, style),
-                             b.getF64FloatAttr(cfg.ropeTheta), yarn);
+                             ropeStyle, b.getF64FloatAttr(cfg.ropeTheta),
+                             ropeScaling);
 }
 
 static moe::WindowAttr windowAttr(MLIRContext *ctx, const LayerConfig &layer) {
@@ -112,9 +101,9 @@ Value ModelBuilder::buildGqaAttention(const std::string &p, Value h,
     k = rmsNorm(p + ".k_norm.weight", k, cfg.rmsNormEps);
   }
   if (cfg.clipQkv) {
-    q = clamp(q, *cfg.clipQkv);
-    k = clamp(k, *cfg.clipQkv);
-    v = clamp(v, *cfg.clipQkv);
+    q = clipQkv(q);
+    k = clipQkv(k);
+    v = clipQkv(v);
   }
   Value q3 = splitHeads(q, nh, hd);
   Value k3 = splitHeads(k, nkv, hd);

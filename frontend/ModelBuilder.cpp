@@ -35,6 +35,15 @@ ModelBuilder::ModelBuilder(ModuleOp module, const ModelConfig &config,
   if (cfg.fp8)
     fp8Quant = moe::QuantAttr::get(ctx, moe::QuantScheme::fp8_e4m3,
                                    {cfg.fp8BlockRows, cfg.fp8BlockCols});
+  ropeStyle = moe::RopeStyleAttr::get(ctx, cfg.ropeInterleaved
+                                               ? moe::RopeStyle::interleaved
+                                               : moe::RopeStyle::half_split);
+  if (const std::optional<YarnConfig> &y = cfg.yarn)
+    ropeScaling = moe::YarnAttr::get(
+        ctx, llvm::APFloat(y->factor), y->originalMaxPositionEmbeddings,
+        llvm::APFloat(y->betaFast), llvm::APFloat(y->betaSlow),
+        llvm::APFloat(y->mscale), llvm::APFloat(y->mscaleAllDim),
+        llvm::APFloat(y->attentionFactor), y->truncate);
 }
 
 Location ModelBuilder::loc(const Twine &name) {
@@ -129,17 +138,23 @@ Value ModelBuilder::sliceLast(Value x, int64_t offset, int64_t size) {
       offsets, sizes, strides);
 }
 
-Value ModelBuilder::clamp(Value x, double limit) {
+Value ModelBuilder::clipQkv(Value x) {
   auto type = cast<RankedTensorType>(x.getType());
-  Type elem = type.getElementType();
-  auto splat = [&](double v) -> Value {
-    Value scalar =
-        arith::ConstantOp::create(b, x.getLoc(), b.getFloatAttr(elem, v));
-    return tensor::SplatOp::create(b, x.getLoc(), type, scalar,
-                                   ValueRange{numTokens});
-  };
-  Value lo = arith::MaximumFOp::create(b, x.getLoc(), x, splat(-limit));
-  return arith::MinimumFOp::create(b, x.getLoc(), lo, splat(limit));
+  auto [bounds, inserted] = clipBounds.try_emplace(type);
+  if (inserted) {
+    // Built once per type at its first use, which dominates the later ones
+    // (@forward is one block).
+    auto splat = [&](double v) -> Value {
+      Value scalar = arith::ConstantOp::create(
+          b, x.getLoc(), b.getFloatAttr(type.getElementType(), v));
+      return tensor::SplatOp::create(b, x.getLoc(), type, scalar,
+                                     ValueRange{numTokens});
+    };
+    bounds->second = {splat(-*cfg.clipQkv), splat(*cfg.clipQkv)};
+  }
+  auto [lo, hi] = bounds->second;
+  Value max = arith::MaximumFOp::create(b, x.getLoc(), x, lo);
+  return arith::MinimumFOp::create(b, x.getLoc(), max, hi);
 }
 
 void ModelBuilder::buildForward(int64_t numLayers) {

@@ -15,6 +15,7 @@
 #include "dialects/moe/MoeOps.h"
 
 #include "mlir/IR/Builders.h"
+#include "llvm/ADT/DenseMap.h"
 
 namespace ds::frontend {
 
@@ -27,8 +28,7 @@ public:
   void buildForward(int64_t numLayers);
 
 private:
-  //===--- Pieces of a decoder layer (ImportAttention.cpp)
-  //-----------------===//
+  //===--- Attention (ImportAttention.cpp) ------------------------------===//
   /// The attention half of layer `layer`: input norm and attention of `x`
   /// (the residual stream); returns the attention output (before the
   /// residual add).
@@ -39,8 +39,7 @@ private:
                                 const LayerConfig &layer);
   mlir::Value rope(mlir::Value x);
 
-  //===--- Feed-forward blocks (ImportFeedForward.cpp)
-  //---------------------===//
+  //===--- Feed-forward blocks (ImportFeedForward.cpp) ------------------===//
   /// Residual add + post-attention norm, then the dense MLP or MoE block of
   /// layer `layer`; returns the next residual stream.
   mlir::Value buildFeedForward(int64_t layer, mlir::Value residual,
@@ -54,8 +53,7 @@ private:
                    llvm::SmallVectorImpl<mlir::Value> &weights,
                    llvm::SmallVectorImpl<mlir::Value> &scales);
 
-  //===--- Helpers (ModelBuilder.cpp)
-  //---------------------------------------===//
+  //===--- Helpers (ModelBuilder.cpp) ----------------------------------===//
   /// Declares a parameter `key` (a checkpoint key; `*` stacks) and loads it.
   mlir::Value param(const std::string &key, llvm::ArrayRef<int64_t> shape,
                     mlir::Type elementType);
@@ -78,8 +76,8 @@ private:
   mlir::Value mergeHeads(mlir::Value x);
   /// Static slice [offset, offset + size) of the last dimension.
   mlir::Value sliceLast(mlir::Value x, int64_t offset, int64_t size);
-  /// clamp(x, -limit, limit).
-  mlir::Value clamp(mlir::Value x, double limit);
+  /// OLMoE's clamp(x, -clip_qkv, clip_qkv).
+  mlir::Value clipQkv(mlir::Value x);
 
   mlir::RankedTensorType tokens(llvm::ArrayRef<int64_t> trailing,
                                 mlir::Type elementType = {});
@@ -90,13 +88,17 @@ private:
   const ModelConfig &cfg;
   const ImportOptions &options;
   mlir::MLIRContext *ctx;
-  mlir::OpBuilder b;      // inside @forward
-  mlir::OpBuilder params; // module body, before @forward
-  mlir::Type act;         // activation element type
-  mlir::Type weightType;  // dense weight element type (checkpoint dtype)
-  mlir::Value numTokens;  // index
-  mlir::Value positions;  // [T] i32
-  moe::QuantAttr fp8Quant;
+  mlir::OpBuilder b;            // inside @forward
+  mlir::OpBuilder params;       // module body, before @forward
+  mlir::Type act;               // activation element type
+  mlir::Type weightType;        // dense weight element type (checkpoint dtype)
+  mlir::Value numTokens;        // index
+  mlir::Value positions;        // [T] i32
+  moe::QuantAttr fp8Quant;      // FP8 checkpoints
+  moe::RopeStyleAttr ropeStyle; // the model's RoPE layout
+  moe::YarnAttr ropeScaling;    // null without YaRN
+  /// The splatted bounds of clipQkv(), one pair per tensor type.
+  llvm::DenseMap<mlir::Type, std::pair<mlir::Value, mlir::Value>> clipBounds;
 };
 
 } // namespace ds::frontend

@@ -58,6 +58,9 @@ static LogicalResult evalConstant(arith::ConstantOp constant,
 /// dtype.
 static LogicalResult elementwise(Operation *op, EvalContext &ctx,
                                  const std::function<float(float, float)> &fn) {
+  if (!isa<RankedTensorType>(op->getResult(0).getType()))
+    return op->emitError() << "ds-interp evaluates '" << op->getName()
+                           << "' on tensors only";
   std::vector<const cpu::Tensor *> in;
   for (Value v : op->getOperands()) {
     const cpu::Tensor *t = ctx.tensor(v, op);

@@ -15,30 +15,15 @@ using namespace mlir;
 using namespace ds;
 using namespace ds::interp;
 
-std::optional<DType> ds::interp::dtypeOf(Type type) {
-  if (type.isF32())
-    return DType::F32;
-  if (type.isBF16())
-    return DType::BF16;
-  if (type.isF16())
-    return DType::F16;
-  if (type.isF64())
-    return DType::F64;
-  if (isa<Float8E4M3FNType>(type))
-    return DType::F8E4M3;
-  if (isa<Float8E5M2Type>(type))
-    return DType::F8E5M2;
-  if (type.isSignlessInteger(4))
-    return DType::I4;
-  if (type.isSignlessInteger(8))
-    return DType::I8;
-  if (type.isSignlessInteger(16))
-    return DType::I16;
-  if (type.isSignlessInteger(32))
-    return DType::I32;
-  if (type.isSignlessInteger(64))
-    return DType::I64;
-  return std::nullopt;
+bool ds::interp::matchesType(RankedTensorType type, DType dtype,
+                             ArrayRef<int64_t> shape) {
+  if (dtypeOf(type.getElementType()) != dtype ||
+      static_cast<int64_t>(shape.size()) != type.getRank())
+    return false;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (!type.isDynamicDim(d) && type.getDimSize(d) != shape[d])
+      return false;
+  return true;
 }
 
 DType ds::interp::elementDType(Value v) {
@@ -98,31 +83,34 @@ FailureOr<cpu::Tensor> WeightStore::read(moe::ParameterOp param,
   ArrayRef<int64_t> sliceShape = stacked ? shape.drop_front() : shape;
   auto [head, tail] = key->split('*');
 
-  std::vector<uint8_t> bytes;
+  // One slice decodes in place from the mapped file; stacked slices are
+  // gathered into one buffer first.
+  std::vector<uint8_t> gathered;
+  const TensorInfo *info = nullptr;
   for (int64_t i = 0; i < slices; ++i) {
     std::string name =
         stacked ? (head + std::to_string(i) + tail).str() : key->str();
-    const TensorInfo *info = checkpoint.find(name);
+    info = checkpoint.find(name);
     if (!info) {
       user->emitError() << "parameter @" << param.getSymName() << ": tensor '"
                         << name << "' is missing from the checkpoint";
       return failure();
     }
-    if (info->dtype != *dtype ||
-        info->shape !=
-            std::vector<int64_t>(sliceShape.begin(), sliceShape.end())) {
+    if (!matchesType(RankedTensorType::get(sliceShape, type.getElementType()),
+                     info->dtype, info->shape)) {
       user->emitError() << "parameter @" << param.getSymName() << ": tensor '"
                         << name << "' is " << dtypeName(info->dtype)
                         << cpu::shapeToString(info->shape) << ", expected "
                         << dtypeName(*dtype) << shapeText(sliceShape);
       return failure();
     }
-    bytes.insert(bytes.end(), info->data, info->data + info->size);
-    ++numRead;
+    if (stacked)
+      gathered.insert(gathered.end(), info->data, info->data + info->size);
   }
-  return check(cpu::Tensor::decode(*dtype,
-                                   cpu::Shape(shape.begin(), shape.end()),
-                                   bytes.data(), bytes.size()),
+  const uint8_t *data = stacked ? gathered.data() : info->data;
+  size_t size = stacked ? gathered.size() : info->size;
+  return check(cpu::Tensor::decode(
+                   *dtype, cpu::Shape(shape.begin(), shape.end()), data, size),
                user);
 }
 
@@ -164,11 +152,7 @@ LogicalResult EvalContext::bind(Value v, cpu::Tensor t, Operation *op) {
 LogicalResult EvalContext::bind(Value v, std::shared_ptr<const cpu::Tensor> t,
                                 Operation *op) {
   auto type = cast<RankedTensorType>(v.getType());
-  std::optional<DType> dtype = dtypeOf(type.getElementType());
-  bool shapeOk = t->rank() == type.getRank();
-  for (int64_t d = 0; shapeOk && d < type.getRank(); ++d)
-    shapeOk = type.isDynamicDim(d) || type.getDimSize(d) == t->dim(d);
-  if (!dtype || *dtype != t->dtype() || !shapeOk)
+  if (!matchesType(type, t->dtype(), t->shape()))
     return op->emitError() << "internal error: computed " << t->typeString()
                            << " for a result of type " << type;
   values[v].tensor = std::move(t);
@@ -183,13 +167,27 @@ FailureOr<std::vector<cpu::Tensor>>
 ds::interp::evaluate(func::FuncOp func, ArrayRef<cpu::Tensor> args,
                      WeightStore &weights) {
   EvalContext ctx(weights);
+  FunctionType signature = func.getFunctionType();
+  for (Type type : llvm::concat<const Type>(signature.getInputs(),
+                                            signature.getResults())) {
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    if (!tensor || !dtypeOf(tensor.getElementType()))
+      return func.emitError() << "ds-interp evaluates functions of ranked "
+                                 "tensors of a checkpoint dtype, not "
+                              << type;
+  }
   Block &body = func.getBody().front();
   if (args.size() != body.getNumArguments())
     return func.emitError() << "expected " << body.getNumArguments()
                             << " arguments, got " << args.size();
-  for (auto [arg, value] : llvm::zip(body.getArguments(), args))
+  for (auto [i, arg, value] : llvm::enumerate(body.getArguments(), args)) {
+    auto type = cast<RankedTensorType>(arg.getType());
+    if (!matchesType(type, value.dtype(), value.shape()))
+      return func.emitError() << "argument " << i << " is "
+                              << value.typeString() << ", expected " << type;
     if (failed(ctx.bind(arg, value, func)))
       return failure();
+  }
 
   for (Operation &op : body) {
     if (auto ret = dyn_cast<func::ReturnOp>(op)) {

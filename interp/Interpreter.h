@@ -15,6 +15,7 @@
 
 #include "ds/cpu/tensor.h"
 #include "ds/safetensors.h"
+#include "frontend/StorageTypes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -31,8 +32,12 @@ class ParameterOp;
 
 namespace ds::interp {
 
-/// The checkpoint dtype that stores elements of `type`, if any.
-std::optional<DType> dtypeOf(mlir::Type type);
+using frontend::dtypeOf;
+
+/// Whether a tensor of `dtype` and `shape` is a value of `type` (dynamic
+/// dims match any size).
+bool matchesType(mlir::RankedTensorType type, DType dtype,
+                 llvm::ArrayRef<int64_t> shape);
 
 /// Parameters of one module, read from a checkpoint on first use and cached.
 class WeightStore {
@@ -46,9 +51,6 @@ public:
   std::shared_ptr<const cpu::Tensor> get(llvm::StringRef name,
                                          mlir::Operation *user);
 
-  /// Number of checkpoint tensors read so far.
-  size_t tensorsRead() const { return numRead; }
-
 private:
   mlir::FailureOr<cpu::Tensor> read(moe::ParameterOp param,
                                     mlir::Operation *user);
@@ -56,11 +58,11 @@ private:
   mlir::ModuleOp module;
   const Checkpoint &checkpoint;
   std::map<std::string, std::shared_ptr<const cpu::Tensor>, std::less<>> cache;
-  size_t numRead = 0;
 };
 
-/// Runs `func` on `args` (one per argument, matching its types). On failure
-/// an error has been emitted at the failing op.
+/// Runs `func` on `args` (one per argument, matching its types; a mismatch is
+/// an error naming the argument). On failure an error has been emitted at
+/// the failing op.
 mlir::FailureOr<std::vector<cpu::Tensor>>
 evaluate(mlir::func::FuncOp func, llvm::ArrayRef<cpu::Tensor> args,
          WeightStore &weights);

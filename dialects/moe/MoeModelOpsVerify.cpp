@@ -118,8 +118,8 @@ LogicalResult LinearOp::verify() {
 LogicalResult SigmoidGateOp::verify() {
   if (failed(verifyActivation(*this, "input", getInput().getType(), 2,
                               "[T, H]")) ||
-      failed(verifyActivation(*this, "logit", getLogit().getType(), 2,
-                              "[T, 1]")))
+      failed(
+          verifyActivation(*this, "logit", getLogit().getType(), 2, "[T, 1]")))
     return failure();
   RankedTensorType logit = tensorType(getLogit());
   if (logit.getDimSize(1) != 1)

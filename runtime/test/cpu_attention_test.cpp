@@ -13,6 +13,8 @@
 
 #include "ds/cpu/ops.h"
 
+#include "cpu_test_util.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -21,12 +23,9 @@
 
 using namespace ds;
 using namespace ds::cpu;
+using ds::cpu::test::f32;
 
 namespace {
-
-Tensor f32(Shape shape, std::vector<float> values) {
-  return Tensor::floats(DType::F32, std::move(shape), std::move(values));
-}
 
 // Runs single-head attention with zero queries and one-hot values over S
 // keys, T queries; returns the [T, S] probability rows.

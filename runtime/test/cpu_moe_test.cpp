@@ -1,5 +1,4 @@
-//===- cpu_moe_test.cpp - router, experts, dispatch, grouped_matmul, combine
-//===//
+//===- cpu_moe_test.cpp - router, experts and their sparse form ----------===//
 //
 // Part of ds, an MLIR compiler for Mixture-of-Experts transformers.
 //
@@ -12,6 +11,8 @@
 
 #include "ds/cpu/ops.h"
 
+#include "cpu_test_util.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -20,12 +21,9 @@
 
 using namespace ds;
 using namespace ds::cpu;
+using ds::cpu::test::f32;
 
 namespace {
-
-Tensor f32(Shape shape, std::vector<float> values) {
-  return Tensor::floats(DType::F32, std::move(shape), std::move(values));
-}
 
 Tensor identity(int64_t e) {
   std::vector<float> v(e * e, 0.0f);
@@ -33,14 +31,6 @@ Tensor identity(int64_t e) {
     v[i * e + i] = 1;
   return f32({e, e}, v);
 }
-
-#define EXPECT_ERROR(expr, text)                                               \
-  do {                                                                         \
-    auto result_ = (expr);                                                     \
-    ASSERT_FALSE(result_);                                                     \
-    EXPECT_NE(result_.message().find(text), std::string::npos)                 \
-        << result_.message();                                                  \
-  } while (false)
 
 RouterResult route(std::vector<float> logits, const RouterConfig &config,
                    const Tensor *bias = nullptr, DType out = DType::F32) {

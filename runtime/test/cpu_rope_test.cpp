@@ -10,6 +10,8 @@
 
 #include "ds/cpu/ops.h"
 
+#include "cpu_test_util.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -18,12 +20,9 @@
 
 using namespace ds;
 using namespace ds::cpu;
+using ds::cpu::test::f32;
 
 namespace {
-
-Tensor f32(Shape shape, std::vector<float> values) {
-  return Tensor::floats(DType::F32, std::move(shape), std::move(values));
-}
 
 Yarn deepseekV3Yarn() {
   Yarn y;

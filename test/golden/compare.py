@@ -11,24 +11,23 @@ the error exceeds --rtol.
 """
 
 import argparse
-import json
 import math
-import struct
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "utils"))
+import safetensors_io as st  # noqa: E402
 
 
 def read(path, name):
-    data = open(path, "rb").read()
-    (n,) = struct.unpack("<Q", data[:8])
-    header = json.loads(data[8:8 + n])
-    if name not in header:
+    tensors = st.read_file(path)
+    if name not in tensors:
         sys.exit(f"{path}: no tensor '{name}'")
-    info = header[name]
-    if info["dtype"] != "F32":
-        sys.exit(f"{path}: tensor '{name}' is {info['dtype']}, expected F32")
-    begin, end = info["data_offsets"]
-    values = [v for (v,) in struct.iter_unpack("<f", data[8 + n + begin:8 + n + end])]
-    return info["shape"], values
+    dtype, shape, data = tensors[name]
+    if dtype != "F32":
+        sys.exit(f"{path}: tensor '{name}' is {dtype}, expected F32")
+    return shape, st.decode(dtype, data)
 
 
 def main():

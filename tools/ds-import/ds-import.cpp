@@ -129,21 +129,25 @@ int main(int argc, char **argv) {
   std::string checkpointDir = !checkWeights.empty() ? checkWeights.getValue()
                               : sys::fs::is_directory(input) ? input
                                                              : std::string();
-  if (expertLayout == "per-expert") {
-    options.expertLayout = ExpertLayout::PerExpert;
-  } else if (expertLayout == "fused") {
-    options.expertLayout = ExpertLayout::Fused;
-  } else if (expertLayout == "auto") {
-    if (!checkpointDir.empty() && hasCheckpoint(checkpointDir)) {
-      Expected<ExpertLayout> detected = detectExpertLayout(checkpointDir);
-      if (!detected)
-        return fail(toString(detected.takeError()));
-      options.expertLayout = *detected;
-    }
-  } else {
+  if (expertLayout != "auto" && expertLayout != "per-expert" &&
+      expertLayout != "fused")
     return fail("--expert-layout must be auto, per-expert or fused, got '" +
                 expertLayout + "'");
+  bool detectLayout = expertLayout == "auto" && !checkpointDir.empty() &&
+                      hasCheckpoint(checkpointDir);
+
+  // Opened (and validated) once: for --check-weights and for `auto`.
+  std::optional<ds::Checkpoint> checkpoint;
+  if (!checkWeights.empty() || detectLayout) {
+    ds::Expected<ds::Checkpoint> opened = ds::Checkpoint::open(checkpointDir);
+    if (!opened)
+      return fail(opened.message());
+    checkpoint = std::move(opened).value();
   }
+  if (expertLayout == "fused")
+    options.expertLayout = ExpertLayout::Fused;
+  else if (detectLayout)
+    options.expertLayout = detectExpertLayout(*checkpoint);
 
   if (groupFill == "zero")
     options.groupFill = ds::moe::GroupFill::zero;
@@ -162,7 +166,7 @@ int main(int argc, char **argv) {
 
   if (!checkWeights.empty()) {
     Expected<CheckReport> report =
-        checkCheckpoint(*module, *config, checkWeights);
+        checkCheckpoint(*module, *config, *checkpoint);
     if (!report)
       return fail(toString(report.takeError()));
     report->print(outs());

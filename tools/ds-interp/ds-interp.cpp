@@ -74,31 +74,31 @@ readArguments(mlir::func::FuncOp func, const SafetensorsFile &file) {
   std::vector<cpu::Tensor> args;
   for (unsigned i = 0; i < func.getNumArguments(); ++i) {
     std::string name = nameOf(func.getArgAttrDict(i), "arg", i);
-    auto type = cast<mlir::RankedTensorType>(func.getArgumentTypes()[i]);
-    std::optional<DType> dtype = interp::dtypeOf(type.getElementType());
+    auto type = dyn_cast<mlir::RankedTensorType>(func.getArgumentTypes()[i]);
+    std::string typeText;
+    raw_string_ostream(typeText) << func.getArgumentTypes()[i];
+    if (!type || !interp::dtypeOf(type.getElementType()))
+      return error("argument " + Twine(i) + " of @" + func.getName() + " is " +
+                   typeText + ", not a ranked tensor of a checkpoint dtype");
+    DType dtype = interp::dtypeOf(type.getElementType()).value_or(DType::F32);
     const TensorInfo *info = file.find(name);
-    if (!info && name == "positions" && !args.empty() &&
-        args.front().rank() == 1) {
+    if (!info && name == "positions" && isIntegerDType(dtype) &&
+        type.getRank() == 1 && !args.empty() && args.front().rank() == 1) {
       // Positions default to 0 .. T-1 for a single sequence.
       int64_t t = args.front().dim(0);
       std::vector<int64_t> positions(t);
       for (int64_t p = 0; p < t; ++p)
         positions[p] = p;
-      args.push_back(cpu::Tensor::ints(*dtype, {t}, std::move(positions)));
+      args.push_back(cpu::Tensor::ints(dtype, {t}, std::move(positions)));
       continue;
     }
     if (!info)
       return error("no tensor '" + name + "' for argument " + Twine(i) +
                    " of @" + func.getName());
-    bool shapeOk = static_cast<int64_t>(info->shape.size()) == type.getRank();
-    for (int64_t d = 0; shapeOk && d < type.getRank(); ++d)
-      shapeOk = type.isDynamicDim(d) || type.getDimSize(d) == info->shape[d];
-    std::string want;
-    raw_string_ostream(want) << type;
-    if (!dtype || info->dtype != *dtype || !shapeOk)
+    if (!interp::matchesType(type, info->dtype, info->shape))
       return error("tensor '" + name + "' is " + dtypeName(info->dtype) +
                    cpu::shapeToString(info->shape) + ", argument " + Twine(i) +
-                   " of @" + func.getName() + " is " + want);
+                   " of @" + func.getName() + " is " + typeText);
     ds::Expected<cpu::Tensor> tensor =
         cpu::Tensor::decode(info->dtype, info->shape, info->data, info->size);
     if (!tensor)

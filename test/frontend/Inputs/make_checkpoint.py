@@ -18,17 +18,19 @@ import argparse
 import json
 import os
 import re
-import struct
 import sys
 
-DTYPES = {  # MLIR element type -> (safetensors dtype, bytes per element)
-    "bf16": ("BF16", 2),
-    "f16": ("F16", 2),
-    "f32": ("F32", 4),
-    "f8E4M3FN": ("F8_E4M3", 1),
-    "i8": ("I8", 1),
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "utils"))
+import safetensors_io as st  # noqa: E402
+
+DTYPES = {  # MLIR element type -> safetensors dtype
+    "bf16": "BF16",
+    "f16": "F16",
+    "f32": "F32",
+    "f8E4M3FN": "F8_E4M3",
+    "i8": "I8",
 }
-SIZES = {name: size for name, size in DTYPES.values()}
 
 PARAM = re.compile(
     r'moe\.parameter @\S+ : tensor<([0-9x]+)x(\w+)> \{key = "([^"]+)"\}')
@@ -46,7 +48,7 @@ def module_tensors(path):
             if not m:
                 continue
             shape = parse_shape(m.group(1))
-            dtype = DTYPES[m.group(2)][0]
+            dtype = DTYPES[m.group(2)]
             key = m.group(3)
             if "*" not in key:
                 yield key, dtype, shape
@@ -57,7 +59,7 @@ def module_tensors(path):
 
 
 def nbytes(dtype, shape):
-    n = SIZES[dtype]
+    n = st.element_size(dtype)
     for d in shape:
         n *= d
     return n
@@ -65,18 +67,8 @@ def nbytes(dtype, shape):
 
 def write_safetensors(path, tensors):
     """tensors: list of (key, dtype, shape); data is all zeros."""
-    header, offset = {}, 0
-    for key, dtype, shape in tensors:
-        size = nbytes(dtype, shape)
-        header[key] = {"dtype": dtype, "shape": shape,
-                       "data_offsets": [offset, offset + size]}
-        offset += size
-    text = json.dumps(header, separators=(",", ":")).encode()
-    text += b" " * (-len(text) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        f.write(bytes(offset))
+    st.write_file(path, [(key, dtype, shape, bytes(nbytes(dtype, shape)))
+                         for key, dtype, shape in tensors])
 
 
 def main():
