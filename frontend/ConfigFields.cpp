@@ -148,14 +148,21 @@ std::string ConfigFields::requireString(StringRef key) {
   return getString(key).value_or("");
 }
 
-bool ConfigFields::checkAtLeast(StringRef key, int64_t value, int64_t min) {
+bool ConfigFields::checkAtLeast(StringRef key, int64_t value, int64_t min,
+                                int64_t max) {
   if (failed())
     return false;
-  if (value >= min)
-    return true;
-  fail("field '" + fieldName(key) + "': must be >= " + Twine(min) + ", got " +
-       Twine(value));
-  return false;
+  if (value < min) {
+    fail("field '" + fieldName(key) + "': must be >= " + Twine(min) + ", got " +
+         Twine(value));
+    return false;
+  }
+  if (value > max) {
+    fail("field '" + fieldName(key) + "': must be <= " + Twine(max) +
+         " (ds's ceiling), got " + Twine(value));
+    return false;
+  }
+  return true;
 }
 
 bool ConfigFields::checkPositive(StringRef key, double value) {

@@ -8,6 +8,8 @@
 #ifndef DS_FRONTEND_CONFIGFIELDS_H
 #define DS_FRONTEND_CONFIGFIELDS_H
 
+#include "ds/limits.h"
+
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/ADT/Twine.h"
@@ -52,8 +54,12 @@ public:
   double requireNumber(llvm::StringRef key);
   std::string requireString(llvm::StringRef key);
 
-  /// Range checks on a value read from `key`; return false on error.
-  bool checkAtLeast(llvm::StringRef key, int64_t value, int64_t min);
+  /// Range checks on a value read from `key`; return false on error. Sizes
+  /// and counts are also bounded above, by default by ds's ceiling on one
+  /// tensor dimension (ds/limits.h), so no config value can build absurd
+  /// types or overflow the products the importer computes from it.
+  bool checkAtLeast(llvm::StringRef key, int64_t value, int64_t min,
+                    int64_t max = ds::kMaxDimSize);
   bool checkPositive(llvm::StringRef key, double value);
 
   /// Records "<source>: field '<key>': <message>, got <value of key>".

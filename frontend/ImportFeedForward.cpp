@@ -28,10 +28,13 @@ Value ModelBuilder::buildFeedForward(int64_t layer, Value residual,
   Value h = norm.getResult();
   Value out;
   if (cfg.layers[layer].moe) {
-    // Mixtral's on-disk name of the block; transformers v5 renames it to mlp.
-    bool mixtralNames = cfg.family == Family::Mixtral &&
-                        options.expertLayout == ExpertLayout::PerExpert;
-    out = buildMoe(p + (mixtralNames ? ".block_sparse_moe" : ".mlp"), h);
+    // transformers v5 (the fused layout) calls every MoE block `mlp`.
+    const FamilyConventions &names = cfg.conventions;
+    out = buildMoe(p + "." +
+                       (options.expertLayout == ExpertLayout::PerExpert
+                            ? names.perExpertMoeBlock
+                            : std::string("mlp")),
+                   h);
   } else {
     out = buildMlp(p + ".mlp", h, cfg.intermediateSize);
   }
@@ -69,13 +72,12 @@ void ModelBuilder::loadExperts(const std::string &prefix,
     return;
   }
   // One checkpoint tensor per expert, stacked over `*`.
-  bool mixtral = cfg.family == Family::Mixtral;
-  Weight gate = linearWeight(
-      prefix + (mixtral ? ".experts.*.w1" : ".experts.*.gate_proj"), i, h, {e});
-  Weight up = linearWeight(
-      prefix + (mixtral ? ".experts.*.w3" : ".experts.*.up_proj"), i, h, {e});
-  Weight down = linearWeight(
-      prefix + (mixtral ? ".experts.*.w2" : ".experts.*.down_proj"), h, i, {e});
+  const FamilyConventions &names = cfg.conventions;
+  Weight gate =
+      linearWeight(prefix + ".experts.*." + names.expertGate, i, h, {e});
+  Weight up = linearWeight(prefix + ".experts.*." + names.expertUp, i, h, {e});
+  Weight down =
+      linearWeight(prefix + ".experts.*." + names.expertDown, h, i, {e});
   weights.append({gate.weight, up.weight, down.weight});
   if (gate.scales)
     scales.append({gate.scales, up.scales, down.scales});
@@ -93,12 +95,8 @@ Value ModelBuilder::buildMoe(const std::string &prefix, Value h) {
   auto config = moe::RouterAttr::get(
       ctx, r.scoring, r.selection, r.topK, r.nGroup, r.topkGroup,
       r.normTopkProb, llvm::APFloat(r.routedScalingFactor), options.groupFill);
-  // DeepSeek keeps the routing weights in fp32; the other families cast them
-  // to the activation dtype before weighting the experts.
-  bool deepseek = cfg.family == Family::DeepseekV3 ||
-                  cfg.family == Family::DeepseekV2 ||
-                  cfg.family == Family::Deepseek;
-  Type weightsType = deepseek ? Type(Float32Type::get(ctx)) : act;
+  Type weightsType =
+      cfg.conventions.routerWeightsF32 ? Type(Float32Type::get(ctx)) : act;
   auto router = moe::RouterOp::create(
       b, loc(prefix + ".gate"), tokens({r.topK}, weightsType),
       tokens({r.topK}, b.getI32Type()), h, gate, bias, config);
@@ -112,16 +110,13 @@ Value ModelBuilder::buildMoe(const std::string &prefix, Value h) {
 
   if (cfg.sharedIntermediateSize == 0)
     return out;
-  Value shared;
+  Value shared = buildMlp(prefix + "." + cfg.conventions.sharedExperts, h,
+                          cfg.sharedIntermediateSize);
   if (cfg.sharedExpertGate) {
     // Qwen2-MoE: sigmoid(x · shared_expert_gateᵀ) · shared_expert(x).
-    shared = buildMlp(prefix + ".shared_expert", h, cfg.sharedIntermediateSize);
     Value logit = linear(prefix + ".shared_expert_gate", h, 1);
     shared = moe::SigmoidGateOp::create(b, loc(prefix + ".shared_expert_gate"),
                                         shared.getType(), shared, logit);
-  } else {
-    shared =
-        buildMlp(prefix + ".shared_experts", h, cfg.sharedIntermediateSize);
   }
   return arith::AddFOp::create(b, loc(prefix), out, shared);
 }

@@ -11,6 +11,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "llvm/Support/Error.h"
 
 #include <optional>
 
@@ -43,12 +44,11 @@ struct ImportOptions {
 
 /// Builds the `moe` module of a model: module-level parameters keyed by the
 /// checkpoint's tensor names and `func.func @forward(%input_ids: tensor<?xi32>,
-/// %positions: tensor<?xi32>) -> tensor<?xVxf32>` returning the logits. On
-/// invalid options returns null and sets `error`.
-mlir::OwningOpRef<mlir::ModuleOp> importModel(mlir::MLIRContext &context,
-                                              const ModelConfig &config,
-                                              const ImportOptions &options,
-                                              std::string &error);
+/// %positions: tensor<?xi32>) -> tensor<?xVxf32>` returning the logits.
+/// Invalid options are an error naming the option and its value.
+llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>
+importModel(mlir::MLIRContext &context, const ModelConfig &config,
+            const ImportOptions &options);
 
 } // namespace ds::frontend
 

@@ -288,35 +288,34 @@ static DictionaryAttr configSummary(Builder &b, const ModelConfig &cfg,
   return b.getDictionaryAttr(attrs);
 }
 
-OwningOpRef<ModuleOp> ds::frontend::importModel(MLIRContext &context,
-                                                const ModelConfig &config,
-                                                const ImportOptions &options,
-                                                std::string &error) {
+llvm::Expected<OwningOpRef<ModuleOp>>
+ds::frontend::importModel(MLIRContext &context, const ModelConfig &config,
+                          const ImportOptions &options) {
+  auto fail = [](const Twine &message) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+  };
   context.loadDialect<moe::MoeDialect, arith::ArithDialect, func::FuncDialect,
                       tensor::TensorDialect>();
   Type act =
       dtypeToType(&context, options.activationDtype.value_or(config.dtype));
-  if (!act) {
-    error = "unknown activation dtype '" + *options.activationDtype +
-            "' (expected bf16, f16 or f32)";
-    return nullptr;
-  }
+  if (!act)
+    return fail("unknown activation dtype '" + *options.activationDtype +
+                "' (expected bf16, f16 or f32)");
   int64_t numLayers = options.numLayers.value_or(config.numLayers);
-  if (numLayers < 0 || numLayers > config.numLayers) {
-    error = llvm::formatv("--num-layers {0} is out of range [0, {1}] "
-                          "(num_hidden_layers of {2})",
-                          numLayers, config.numLayers, config.sourceName);
-    return nullptr;
-  }
-  if (options.maxTokens && *options.maxTokens < 1) {
-    error = llvm::formatv("--max-tokens {0} must be >= 1", *options.maxTokens);
-    return nullptr;
-  }
-  if (options.expertLayout == ExpertLayout::Fused && config.fp8) {
-    error = "the fused expert layout has no FP8 scale layout; FP8 "
-            "checkpoints store one tensor per expert";
-    return nullptr;
-  }
+  if (numLayers < 0 || numLayers > config.numLayers)
+    return fail(llvm::formatv("--num-layers {0} is out of range [0, {1}] "
+                              "(num_hidden_layers of {2})",
+                              numLayers, config.numLayers, config.sourceName));
+  if (options.maxTokens && *options.maxTokens < 1)
+    return fail(
+        llvm::formatv("--max-tokens {0} must be >= 1", *options.maxTokens));
+  if (options.maxTokens && *options.maxTokens > ds::kMaxDimSize)
+    return fail(llvm::formatv("--max-tokens {0} must be <= {1} (ds's "
+                              "ceiling on one dimension)",
+                              *options.maxTokens, ds::kMaxDimSize));
+  if (options.expertLayout == ExpertLayout::Fused && config.fp8)
+    return fail("the fused expert layout has no FP8 scale layout; FP8 "
+                "checkpoints store one tensor per expert");
 
   OpBuilder top(&context);
   OwningOpRef<ModuleOp> module =
@@ -327,5 +326,5 @@ OwningOpRef<ModuleOp> ds::frontend::importModel(MLIRContext &context,
     module->getOperation()->setAttr("moe.max_tokens",
                                     top.getI64IntegerAttr(*options.maxTokens));
   ModelBuilder(*module, config, options, act).buildForward(numLayers);
-  return module;
+  return std::move(module);
 }

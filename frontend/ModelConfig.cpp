@@ -14,6 +14,8 @@
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <cmath>
+
 using namespace llvm;
 using namespace ds;
 using namespace ds::frontend;
@@ -78,6 +80,12 @@ private:
   void readLayers();
   void assignMoeLayers();
   void readWindows();
+  void checkDerivedSizes();
+  void setConventions();
+  /// Fails unless the product of the named config values `factors` is at
+  /// most `limit` (a dimension or an element count of the tensor `what`).
+  void checkProduct(llvm::ArrayRef<std::pair<StringRef, int64_t>> factors,
+                    int64_t limit, StringRef what);
 
   /// Head size of a non-MLA family: `head_dim`, or hidden / heads.
   int64_t readHeadDim(bool allowExplicit);
@@ -98,6 +106,31 @@ void ConfigReader::read() {
   readQuantization();
   readLayers();
   readWindows();
+  checkDerivedSizes();
+  setConventions();
+}
+
+void ConfigReader::setConventions() {
+  FamilyConventions &c = cfg.conventions;
+  switch (cfg.family) {
+  case Family::DeepseekV3:
+  case Family::DeepseekV2:
+  case Family::Deepseek:
+    c.routerWeightsF32 = true;
+    break;
+  case Family::Mixtral:
+    c.perExpertMoeBlock = "block_sparse_moe";
+    c.expertGate = "w1";
+    c.expertUp = "w3";
+    c.expertDown = "w2";
+    break;
+  case Family::Qwen2Moe:
+    c.sharedExperts = "shared_expert";
+    break;
+  case Family::Qwen3Moe:
+  case Family::Olmoe:
+    break;
+  }
 }
 
 void ConfigReader::readCommon() {
@@ -106,7 +139,7 @@ void ConfigReader::readCommon() {
   cfg.hiddenSize = f.requireInt("hidden_size");
   f.checkAtLeast("hidden_size", cfg.hiddenSize, 1);
   cfg.numLayers = f.requireInt("num_hidden_layers");
-  f.checkAtLeast("num_hidden_layers", cfg.numLayers, 1);
+  f.checkAtLeast("num_hidden_layers", cfg.numLayers, 1, kMaxLayers);
   cfg.numHeads = f.requireInt("num_attention_heads");
   f.checkAtLeast("num_attention_heads", cfg.numHeads, 1);
   cfg.numKvHeads = f.getInt("num_key_value_heads").value_or(cfg.numHeads);
@@ -171,6 +204,8 @@ void ConfigReader::readYarn(ConfigFields &rope) {
   yarn.factor = rope.requireNumber("factor");
   if (!rope.failed() && !(yarn.factor >= 1.0))
     rope.failField("factor", "yarn factor must be >= 1");
+  if (!rope.failed() && !std::isfinite(yarn.factor))
+    rope.failField("factor", "yarn factor must be finite");
   yarn.originalMaxPositionEmbeddings =
       rope.getInt("original_max_position_embeddings")
           .value_or(f.getInt("original_max_position_embeddings").value_or(0));
@@ -179,18 +214,23 @@ void ConfigReader::readYarn(ConfigFields &rope) {
                    "yarn needs original_max_position_embeddings >= 1");
   yarn.betaFast = rope.getNumber("beta_fast").value_or(32.0);
   yarn.betaSlow = rope.getNumber("beta_slow").value_or(1.0);
-  if (!rope.failed() && !(yarn.betaFast > yarn.betaSlow && yarn.betaSlow > 0))
-    rope.failField("beta_fast", formatv("yarn needs beta_fast > beta_slow "
-                                        "({0}) > 0",
-                                        yarn.betaSlow));
+  if (!rope.failed() && !(yarn.betaFast > yarn.betaSlow && yarn.betaSlow > 0 &&
+                          std::isfinite(yarn.betaFast)))
+    rope.failField("beta_fast",
+                   formatv("yarn needs a finite beta_fast > beta_slow "
+                           "({0}) > 0",
+                           yarn.betaSlow));
   yarn.mscale = rope.getNumber("mscale").value_or(0.0);
   yarn.mscaleAllDim = rope.getNumber("mscale_all_dim").value_or(0.0);
   yarn.attentionFactor = rope.getNumber("attention_factor").value_or(0.0);
   yarn.truncate = rope.getBool("truncate").value_or(true);
   if (!rope.failed() &&
-      (yarn.mscale < 0 || yarn.mscaleAllDim < 0 || yarn.attentionFactor < 0))
+      !(yarn.mscale >= 0 && yarn.mscaleAllDim >= 0 &&
+        yarn.attentionFactor >= 0 && std::isfinite(yarn.mscale) &&
+        std::isfinite(yarn.mscaleAllDim) &&
+        std::isfinite(yarn.attentionFactor)))
     rope.failField("mscale", "yarn mscale, mscale_all_dim and "
-                             "attention_factor must be >= 0");
+                             "attention_factor must be finite and >= 0");
   cfg.yarn = yarn;
 }
 
@@ -289,7 +329,14 @@ void ConfigReader::readFeedForward() {
     int64_t shared = f.getInt("n_shared_experts")
                          .value_or(cfg.family == Family::DeepseekV3 ? 1 : 0);
     f.checkAtLeast("n_shared_experts", shared, 0);
-    cfg.sharedIntermediateSize = shared * cfg.moeIntermediateSize;
+    f.checkAtLeast("moe_intermediate_size", cfg.moeIntermediateSize, 0);
+    if (f.failed())
+      break;
+    checkProduct({{"n_shared_experts", shared},
+                  {"moe_intermediate_size", cfg.moeIntermediateSize}},
+                 kMaxDimSize, "the shared experts' intermediate size");
+    cfg.sharedIntermediateSize =
+        checkedMul(shared, cfg.moeIntermediateSize).value_or(0);
     break;
   }
   case Family::Mixtral:
@@ -421,6 +468,11 @@ void ConfigReader::readQuantization() {
         *(*block)[1].getAsInteger() < 1)
       return q.failField("weight_block_size",
                          "expected two positive integers [rows, cols]");
+    if (*(*block)[0].getAsInteger() > kMaxDimSize ||
+        *(*block)[1].getAsInteger() > kMaxDimSize)
+      return q.failField(
+          "weight_block_size",
+          formatv("block sizes must be <= {0} (ds's ceiling)", kMaxDimSize));
     cfg.fp8BlockRows = *(*block)[0].getAsInteger();
     cfg.fp8BlockCols = *(*block)[1].getAsInteger();
   }
@@ -458,7 +510,8 @@ void ConfigReader::assignMoeLayers() {
       cfg.layers[i].moe = i >= firstDense && i % freq == 0;
     cfg.numExtraCheckpointLayers =
         f.getInt("num_nextn_predict_layers").value_or(0);
-    f.checkAtLeast("num_nextn_predict_layers", cfg.numExtraCheckpointLayers, 0);
+    f.checkAtLeast("num_nextn_predict_layers", cfg.numExtraCheckpointLayers, 0,
+                   kMaxLayers);
     break;
   }
   case Family::Qwen2Moe:
@@ -557,8 +610,147 @@ void ConfigReader::readWindows() {
   }
 }
 
+void ConfigReader::checkProduct(ArrayRef<std::pair<StringRef, int64_t>> factors,
+                                int64_t limit, StringRef what) {
+  if (f.failed())
+    return;
+  std::optional<int64_t> product = 1;
+  double approx = 1;
+  std::string text;
+  for (auto [name, value] : factors) {
+    product = product ? checkedMul(*product, value) : std::nullopt;
+    approx *= static_cast<double>(value);
+    // A constant factor has no name.
+    text += (text.empty() ? "" : " x ") +
+            (name.empty() ? std::to_string(value)
+                          : name.str() + " (" + std::to_string(value) + ")");
+  }
+  if (product && *product <= limit)
+    return;
+  f.fail(formatv("field '{0}': {1} = {2} exceeds ds's ceiling of {3} for {4}",
+                 f.fieldName(factors.front().first), text,
+                 product ? std::to_string(*product)
+                         : formatv("{0:e3}", approx).str(),
+                 limit, what));
+}
+
+void ConfigReader::checkDerivedSizes() {
+  if (f.failed())
+    return;
+  // Each value is at most kMaxDimSize (2^24) here, so sums of two cannot
+  // overflow; products are checked.
+  const int64_t dim = kMaxDimSize, elements = kMaxTensorElements;
+  const int64_t h = cfg.hiddenSize, heads = cfg.numHeads;
+  checkProduct({{"vocab_size", cfg.vocabSize}, {"hidden_size", h}}, elements,
+               "the embedding table");
+  if (const std::optional<MlaConfig> &mla = cfg.mla) {
+    int64_t qkHead = mla->qkNopeHeadDim + mla->qkRopeHeadDim;
+    int64_t kvHead = mla->qkNopeHeadDim + mla->vHeadDim;
+    int64_t latent = mla->kvLoraRank + mla->qkRopeHeadDim;
+    StringRef qInKey = mla->qLoraRank ? "q_lora_rank" : "hidden_size";
+    int64_t qIn = mla->qLoraRank.value_or(h);
+    checkProduct({{"num_attention_heads", heads},
+                  {"qk_nope_head_dim + qk_rope_head_dim", qkHead}},
+                 dim, "the query projection");
+    checkProduct({{"num_attention_heads", heads},
+                  {"qk_nope_head_dim + v_head_dim", kvHead}},
+                 dim, "the key/value up-projection");
+    checkProduct({{"kv_lora_rank + qk_rope_head_dim", latent}}, dim,
+                 "the compressed key/value projection");
+    checkProduct({{"num_attention_heads", heads},
+                  {"qk_nope_head_dim + qk_rope_head_dim", qkHead},
+                  {qInKey, qIn}},
+                 elements, "the query projection weight");
+    if (mla->qLoraRank)
+      checkProduct({{"q_lora_rank", *mla->qLoraRank}, {"hidden_size", h}},
+                   elements, "the query down-projection weight");
+    checkProduct(
+        {{"kv_lora_rank + qk_rope_head_dim", latent}, {"hidden_size", h}},
+        elements, "the key/value down-projection weight");
+    checkProduct({{"num_attention_heads", heads},
+                  {"qk_nope_head_dim + v_head_dim", kvHead},
+                  {"kv_lora_rank", mla->kvLoraRank}},
+                 elements, "the key/value up-projection weight");
+    checkProduct({{"num_attention_heads", heads},
+                  {"v_head_dim", mla->vHeadDim},
+                  {"hidden_size", h}},
+                 elements, "the attention output weight");
+  } else {
+    // The key/value heads divide the query heads, so q bounds k and v.
+    checkProduct({{"num_attention_heads", heads}, {"head_dim", cfg.headDim}},
+                 dim, "the query projection");
+    checkProduct({{"num_attention_heads", heads},
+                  {"head_dim", cfg.headDim},
+                  {"hidden_size", h}},
+                 elements, "the query and output projection weights");
+  }
+  if (cfg.intermediateSize)
+    checkProduct(
+        {{"intermediate_size", cfg.intermediateSize}, {"hidden_size", h}},
+        elements, "the dense MLP weights");
+  if (cfg.numExperts) {
+    StringRef widthKey =
+        cfg.family == Family::Mixtral || cfg.family == Family::Olmoe
+            ? "intermediate_size"
+            : "moe_intermediate_size";
+    StringRef countKey = f.firstPresent(kExpertCountKeys);
+    // Fused (transformers v5) checkpoints stack gate and up: [E, 2I, H].
+    checkProduct({{widthKey, cfg.moeIntermediateSize}, {"", 2}}, dim,
+                 "the fused gate/up expert projection");
+    checkProduct({{countKey, cfg.numExperts},
+                  {widthKey, cfg.moeIntermediateSize},
+                  {"", 2},
+                  {"hidden_size", h}},
+                 elements, "the stacked gate/up expert weights");
+  }
+  if (cfg.sharedIntermediateSize)
+    checkProduct({{cfg.family == Family::Qwen2Moe
+                       ? "shared_expert_intermediate_size"
+                       : "n_shared_experts x moe_intermediate_size",
+                   cfg.sharedIntermediateSize},
+                  {"hidden_size", h}},
+                 elements, "the shared expert weights");
+}
+
+/// Fails when `json` nests arrays and objects deeper than kMaxJsonDepth, so
+/// that the recursive parser cannot exhaust the stack.
+static Error checkJsonNesting(StringRef json, StringRef sourceName) {
+  int64_t depth = 0;
+  bool inString = false;
+  for (size_t i = 0; i < json.size(); ++i) {
+    char c = json[i];
+    if (inString) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        inString = false;
+      continue;
+    }
+    if (c == '"') {
+      inString = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth)
+        return createStringError(
+            inconvertibleErrorCode(),
+            "%s: JSON nested deeper than %d levels at byte offset %zu",
+            sourceName.str().c_str(), kMaxJsonDepth, i);
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return Error::success();
+}
+
 Expected<ModelConfig> ds::frontend::parseModelConfig(StringRef json,
                                                      StringRef sourceName) {
+  if (json.size() > kMaxConfigBytes)
+    return createStringError(inconvertibleErrorCode(),
+                             "%s: %zu bytes is larger than a config can be "
+                             "(%zu bytes at most)",
+                             sourceName.str().c_str(), json.size(),
+                             kMaxConfigBytes);
+  if (Error error = checkJsonNesting(json, sourceName))
+    return std::move(error);
   Expected<json::Value> parsed = json::parse(json);
   if (!parsed)
     return createStringError(inconvertibleErrorCode(), "%s: not valid JSON: %s",

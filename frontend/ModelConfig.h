@@ -13,6 +13,7 @@
 #define DS_FRONTEND_MODELCONFIG_H
 
 #include "dialects/moe/MoeAttrs.h"
+#include "ds/limits.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
@@ -86,6 +87,25 @@ struct LayerConfig {
   int64_t windowSize = 0;
 };
 
+/// Checkpoint names and dtype conventions that differ between families. The
+/// config reader decides them, so the IR builder holds no family rules.
+struct FamilyConventions {
+  /// The MoE block of a layer in per-expert checkpoints: `mlp`, or Mixtral's
+  /// `block_sparse_moe` (the v5 fused layout always says `mlp`).
+  std::string perExpertMoeBlock = "mlp";
+  /// The routed-expert projections in per-expert checkpoints (Mixtral: w1,
+  /// w3, w2).
+  std::string expertGate = "gate_proj";
+  std::string expertUp = "up_proj";
+  std::string expertDown = "down_proj";
+  /// The shared expert MLP: DeepSeek's `shared_experts`, Qwen2-MoE's
+  /// `shared_expert`.
+  std::string sharedExperts = "shared_experts";
+  /// DeepSeek keeps the routing weights in f32; the other families cast them
+  /// to the activation dtype before weighting the experts.
+  bool routerWeightsF32 = false;
+};
+
 /// A normalized model configuration.
 struct ModelConfig {
   Family family = Family::Mixtral;
@@ -130,14 +150,24 @@ struct ModelConfig {
   int64_t fp8BlockRows = 128, fp8BlockCols = 128;
 
   std::vector<LayerConfig> layers;
+  FamilyConventions conventions;
 
   /// Layers stored in the checkpoint beyond `numLayers` that inference
   /// ignores (DeepSeek-V3's MTP layer).
   int64_t numExtraCheckpointLayers = 0;
 };
 
+/// Ceilings of a config, beyond ds/limits.h's ceilings on one tensor dimension
+/// (every size field) and one tensor's element count (every weight the config
+/// implies): the decoder layers (DeepSeek-V3 has 61), the file size and the
+/// JSON nesting depth (configs nest 3 levels; the JSON parser recurses).
+inline constexpr int64_t kMaxLayers = 1024;
+inline constexpr size_t kMaxConfigBytes = size_t(16) << 20;
+inline constexpr int kMaxJsonDepth = 32;
+
 /// Parses and validates a `config.json`. Errors name the file, the field and
-/// the offending value.
+/// the offending value; every size is checked against the ceilings above,
+/// products of sizes with overflow checks.
 llvm::Expected<ModelConfig> parseModelConfig(llvm::StringRef json,
                                              llvm::StringRef sourceName);
 

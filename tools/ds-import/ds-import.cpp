@@ -105,6 +105,16 @@ int main(int argc, char **argv) {
     return fail("no input: give a config.json or a checkpoint directory");
   std::string configPath = configPathOf(input);
 
+  // A FIFO or a device would block or never end; a config is a small file.
+  sys::fs::file_status status;
+  if (std::error_code ec = sys::fs::status(configPath, status))
+    return fail("cannot read '" + configPath + "': " + ec.message());
+  if (status.type() != sys::fs::file_type::regular_file)
+    return fail("cannot read '" + configPath + "': not a regular file");
+  if (status.getSize() > kMaxConfigBytes)
+    return fail("'" + configPath + "': " + Twine(status.getSize()) +
+                " bytes is larger than a config can be (" +
+                Twine(kMaxConfigBytes) + " bytes at most)");
   ErrorOr<std::unique_ptr<MemoryBuffer>> buffer =
       MemoryBuffer::getFile(configPath, /*IsText=*/true);
   if (!buffer)
@@ -156,11 +166,11 @@ int main(int argc, char **argv) {
                 groupFill + "'");
 
   mlir::MLIRContext context;
-  std::string error;
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      importModel(context, *config, options, error);
-  if (!module)
-    return fail(error);
+  Expected<mlir::OwningOpRef<mlir::ModuleOp>> imported =
+      importModel(context, *config, options);
+  if (!imported)
+    return fail(toString(imported.takeError()));
+  mlir::OwningOpRef<mlir::ModuleOp> module = std::move(*imported);
   if (failed(mlir::verify(*module)))
     return fail("internal error: the imported module does not verify");
 
