@@ -11,6 +11,8 @@
 
 #include "dialects/moe/MoeOps.h"
 
+#include "ds/limits.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 
 using namespace mlir;
@@ -42,6 +44,12 @@ LogicalResult ExpertsOp::decompose(RewriterBase &rewriter) {
   auto input = cast<RankedTensorType>(getInput().getType());
   auto gate = cast<RankedTensorType>(getGate().getType());
   int64_t experts = gate.getDimSize(0), inter = gate.getDimSize(1);
+  // Verified IR has E < kMaxDimSize; a pass may decompose before verifying.
+  std::optional<int64_t> offsetsSize = ds::checkedAdd(experts, 1);
+  if (ShapedType::isDynamic(experts) || experts < 1 || !offsetsSize ||
+      *offsetsSize > ds::kMaxDimSize)
+    return rewriter.notifyMatchFailure(
+        *this, "the expert count leaves no valid [E + 1] offsets type");
   Type act = input.getElementType();
   int64_t hidden = input.getDimSize(1);
   Location loc = getLoc();
@@ -55,7 +63,7 @@ LogicalResult ExpertsOp::decompose(RewriterBase &rewriter) {
   auto dispatch = DispatchOp::create(
       rewriter, loc, rows(hidden),
       RankedTensorType::get({ShapedType::kDynamic}, i32),
-      RankedTensorType::get({experts + 1}, i32), getInput(), getIndices());
+      RankedTensorType::get({*offsetsSize}, i32), getInput(), getIndices());
 
   ValueRange scales = getScales();
   auto matmul = [&](Value x, Value weight, unsigned which, int64_t width) {

@@ -11,6 +11,8 @@
 #include "dialects/moe/MoeOps.h"
 #include "dialects/moe/MoeVerifyUtils.h"
 
+#include "ds/limits.h"
+
 #include "llvm/ADT/StringExtras.h"
 
 using namespace mlir;
@@ -20,6 +22,48 @@ using namespace ds::moe;
 #include "dialects/moe/MoeOps.cpp.inc"
 
 //===----------------------------------------------------------------------===//
+// Tensor size ceilings
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+ds::moe::verifyBoundedTensorType(function_ref<InFlightDiagnostic()> emitError,
+                                 RankedTensorType type, const Twine &what) {
+  if (type.getRank() > kMaxRank)
+    return emitError() << what << " " << type << " has rank " << type.getRank()
+                       << ", above ds's ceiling of " << kMaxRank;
+  int64_t elements = 1;
+  for (auto [i, dim] : llvm::enumerate(type.getShape())) {
+    if (ShapedType::isDynamic(dim))
+      continue;
+    if (dim > kMaxDimSize)
+      return emitError() << what << " " << type << ": dim " << i << " (" << dim
+                         << ") is above ds's ceiling of " << kMaxDimSize;
+    // Both factors are at most 2^40 and 2^24: no overflow.
+    elements *= dim;
+    if (elements > kMaxTensorElements)
+      return emitError() << what << " " << type
+                         << " has more elements than ds's ceiling of "
+                         << kMaxTensorElements;
+  }
+  return success();
+}
+
+LogicalResult ds::moe::OpTrait::verifyBoundedTensorTypes(Operation *op) {
+  auto check = [&](Type type, const Twine &what) {
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    return !tensor || succeeded(verifyBoundedTensorType(
+                          [&] { return op->emitOpError(); }, tensor, what));
+  };
+  for (auto [i, v] : llvm::enumerate(op->getOperands()))
+    if (!check(v.getType(), "operand #" + Twine(i)))
+      return failure();
+  for (auto [i, v] : llvm::enumerate(op->getResults()))
+    if (!check(v.getType(), "result #" + Twine(i)))
+      return failure();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // ParameterOp
 //===----------------------------------------------------------------------===//
 
@@ -27,6 +71,9 @@ LogicalResult ParameterOp::verify() {
   RankedTensorType type = getTensorType();
   if (!type.hasStaticShape())
     return emitOpError("parameter type must have a static shape, got ") << type;
+  if (failed(verifyBoundedTensorType([&] { return emitOpError(); }, type,
+                                     "parameter type")))
+    return failure();
   if (std::optional<StringRef> key = getKey()) {
     if (key->empty())
       return emitOpError("'key' must not be empty");

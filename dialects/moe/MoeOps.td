@@ -13,8 +13,15 @@ include "mlir/IR/SymbolInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 
+// Every tensor an op takes or returns has each dimension within ds's ceiling
+// and at most ds's ceiling of elements (runtime/include/ds/limits.h), so that
+// size arithmetic in verifiers, passes and backends cannot overflow.
+def Moe_BoundedTensorTypes : NativeOpTrait<"BoundedTensorTypes"> {
+  let cppNamespace = "::ds::moe::OpTrait";
+}
+
 class Moe_Op<string mnemonic, list<Trait> traits = []>
-    : Op<Moe_Dialect, mnemonic, traits>;
+    : Op<Moe_Dialect, mnemonic, !listconcat([Moe_BoundedTensorTypes], traits)>;
 
 // Activations: any float element type (bf16, f16, f32, ...).
 def Moe_FloatTensor : RankedTensorOf<[AnyFloat]>;

@@ -9,6 +9,8 @@
 #include "dialects/moe/MoeOps.h"
 #include "dialects/moe/MoeVerifyUtils.h"
 
+#include "ds/limits.h"
+
 using namespace mlir;
 using namespace ds::moe;
 using namespace ds::moe::detail;
@@ -17,11 +19,13 @@ static RankedTensorType tensorType(Value v) {
   return cast<RankedTensorType>(v.getType());
 }
 
-/// `a * b`, dynamic when either is.
+/// `a * b`, dynamic when either is. The BoundedTensorTypes trait has checked
+/// both dims against ds's ceiling (2^24) before any verifier runs, so the
+/// product cannot overflow; it is checked anyway.
 static int64_t mulDims(int64_t a, int64_t b) {
   if (ShapedType::isDynamic(a) || ShapedType::isDynamic(b))
     return ShapedType::kDynamic;
-  return a * b;
+  return ds::checkedMul(a, b).value_or(ShapedType::kDynamic);
 }
 
 /// Checks a per-token routing tensor pair: `weights` and `indices` `[T, K]`.
@@ -117,6 +121,11 @@ LogicalResult ExpertsOp::verify() {
           hidden = in.getDimSize(1);
   if (experts < 1)
     return emitOpError("needs at least one expert, got ") << gate;
+  // Its decomposition's offsets have E + 1 entries.
+  if (experts >= ds::kMaxDimSize)
+    return emitOpError("needs fewer than ")
+           << ds::kMaxDimSize << " experts (ds's ceiling on one dimension, "
+           << "which the E + 1 dispatch offsets must respect), got " << gate;
   if (failed(verifyDim(*this, "gate dim 2 (the input's hidden size)",
                        gate.getDimSize(2), hidden)) ||
       failed(verifyDim(*this, "up shape [E, I, H]: dim 0", up.getDimSize(0),
@@ -216,6 +225,7 @@ LogicalResult GroupedMatmulOp::verify() {
                    result = tensorType(getResult());
   if (weight.getDimSize(0) < 1)
     return emitOpError("needs at least one expert, got weight ") << weight;
+  // weight dim 0 is at most 2^24 (BoundedTensorTypes): E + 1 cannot overflow.
   if (failed(verifyDim(*this, "weight dim 2 (the input's K)",
                        weight.getDimSize(2), in.getDimSize(1))) ||
       failed(verifyDim(*this, "offsets size (weight experts + 1)",
