@@ -9,11 +9,13 @@
 // DEFINE: %{run} = not ds-interp %s --weights %t.w.safetensors --inputs %t.in.safetensors -o %t.out
 //
 // RUN: %{run} --entry negative_splat 2>&1 | FileCheck %s --check-prefix=NEG_SPLAT
-// NEG_SPLAT: memory.mlir:[[#@LINE+29]]:{{[0-9]+}}: error: result of 'tensor.splat': shape [-5, 3]: dim 0 is negative (-5)
+// NEG_SPLAT: memory.mlir:[[#@LINE+31]]:{{[0-9]+}}: error: result of 'tensor.splat': shape [-5, 3]: dim 0 is negative (-5)
 // RUN: %{run} --entry negative_empty 2>&1 | FileCheck %s --check-prefix=NEG_EMPTY
 // NEG_EMPTY: error: result of 'tensor.empty': shape [-1]: dim 0 is negative (-1)
 // RUN: %{run} --entry overflowing_splat 2>&1 | FileCheck %s --check-prefix=OVERFLOW
 // OVERFLOW: error: result of 'tensor.splat': shape [9223372036854775807, 3] has more than 1099511627776 elements (the limit of one tensor)
+// RUN: %{run} --entry negative_expand 2>&1 | FileCheck %s --check-prefix=NEG_EXPAND
+// NEG_EXPAND: error: reshape of F32[2, 3]: shape [-2, -3, 3]: dim 0 is negative (-2)
 // RUN: %{run} --entry huge_splat --max-memory=64M 2>&1 | FileCheck %s --check-prefix=HUGE_SPLAT
 // HUGE_SPLAT: error: result of 'tensor.splat' needs 1.1 GiB (1200000000 bytes), above the memory limit: {{.*}} live of 64.0 MiB (67108864 bytes) (--max-memory)
 //
@@ -51,6 +53,13 @@ module {
     %n = arith.constant 9223372036854775807 : index
     %s = tensor.splat %v[%n] : tensor<?x3xf32>
     return %s : tensor<?x3xf32>
+  }
+  func.func @negative_expand(%x: tensor<?x3xf32> {moe.name = "x"}) -> tensor<?x?xf32> {
+    %n = arith.constant -2 : index
+    %m = arith.constant -3 : index
+    %e = tensor.expand_shape %x [[0, 1], [2]] output_shape [%n, %m, 3] : tensor<?x3xf32> into tensor<?x?x3xf32>
+    %c = tensor.collapse_shape %e [[0], [1, 2]] : tensor<?x?x3xf32> into tensor<?x?xf32>
+    return %c : tensor<?x?xf32>
   }
   func.func @huge_splat(%x: tensor<?x3xf32> {moe.name = "x"}) -> tensor<?x3xf32> {
     %v = arith.constant 1.0 : f32
