@@ -234,15 +234,32 @@ ds::interp::estimatePeakMemory(func::FuncOp func, ArrayRef<cpu::Tensor> args,
     if (failed(add(bytesOf[arg])))
       return func.emitError() << "memory estimate overflows";
   }
+  // The size of each value's dynamic dims: T, except for the rows of a
+  // dispatch (T * k, one per routed token) and what is computed from them,
+  // until a combine gathers them back to T.
+  llvm::DenseMap<Value, int64_t> dynamicOf;
+  for (Value arg : body.getArguments())
+    dynamicOf[arg] = tokens;
   for (Operation &op : body) {
     current = &op;
+    int64_t dynamic = tokens;
+    for (Value operand : op.getOperands())
+      dynamic = std::max(dynamic, dynamicOf.lookup(operand));
+    if (auto dispatch = dyn_cast<moe::DispatchOp>(op)) {
+      auto indices = cast<RankedTensorType>(dispatch.getIndices().getType());
+      if (indices.getRank() == 2 && !indices.isDynamicDim(1))
+        dynamic = checkedMul(tokens, indices.getDimSize(1)).value_or(INT64_MAX);
+    } else if (isa<moe::CombineOp>(op)) {
+      dynamic = tokens;
+    }
     for (Value result : op.getResults()) {
+      dynamicOf[result] = dynamic;
       auto type = dyn_cast<RankedTensorType>(result.getType());
       if (!type)
         continue;
       cpu::Shape shape;
       for (int64_t d : type.getShape())
-        shape.push_back(ShapedType::isDynamic(d) ? tokens : d);
+        shape.push_back(ShapedType::isDynamic(d) ? dynamic : d);
       DType dtype = dtypeOf(type.getElementType()).value_or(DType::F32);
       Expected<int64_t> bytes = cpu::heldBytes(dtype, shape, resultOf(&op));
       if (!bytes) {
@@ -258,6 +275,7 @@ ds::interp::estimatePeakMemory(func::FuncOp func, ArrayRef<cpu::Tensor> args,
       if (isLastUse(operand, &op)) {
         live -= bytesOf.lookup(operand);
         bytesOf.erase(operand);
+        dynamicOf.erase(operand);
       }
   }
   return estimate;

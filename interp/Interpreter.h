@@ -71,9 +71,10 @@ private:
 };
 
 /// The peak memory `func` needs for `tokens` tokens, estimated from the
-/// static types (dynamic dims taken as `tokens`) by following the values'
-/// lifetimes: arguments, results as they are computed, decoded parameters
-/// from their moe.load to their last use.
+/// static types by following the values' lifetimes: arguments, results as
+/// they are computed, decoded parameters from their moe.load to their last
+/// use. Dynamic dims are taken as `tokens`, and as `tokens * k` for the rows
+/// of a moe.dispatch (k routed experts per token) up to the moe.combine.
 struct MemoryEstimate {
   int64_t peak = 0;
   int64_t parameters = 0; ///< every parameter decoded (not all live at once)
