@@ -9,13 +9,12 @@
 
 #include "dialects/moe/MoeOps.h"
 
+#include "ds/binding.h"
 #include "ds/safetensors.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
-
-#include <map>
 
 using namespace mlir;
 using namespace ds::frontend;
@@ -51,12 +50,30 @@ static std::string shapeText(llvm::ArrayRef<int64_t> shape) {
          "]";
 }
 
-namespace {
-struct ExpectedTensor {
-  ds::DType dtype;
-  std::vector<int64_t> shape;
-};
-} // namespace
+llvm::Expected<ds::ParameterTable>
+ds::frontend::parameterTable(ModuleOp module) {
+  std::vector<ds::ParameterSpec> params;
+  for (auto param : module.getOps<moe::ParameterOp>()) {
+    RankedTensorType type = param.getTensorType();
+    std::optional<ds::DType> dtype = dtypeOf(type.getElementType());
+    if (!dtype && !param.getKey())
+      continue; // nothing to bind; reading it fails as an unknown parameter
+    if (!dtype)
+      return makeError("parameter '" + param.getSymName().str() +
+                       "' has no checkpoint dtype");
+    ds::ParameterSpec spec;
+    spec.name = param.getSymName().str();
+    spec.key = param.getKey().value_or("").str();
+    spec.dtype = *dtype;
+    spec.shape.assign(type.getShape().begin(), type.getShape().end());
+    params.push_back(std::move(spec));
+  }
+  ds::Expected<ds::ParameterTable> table =
+      ds::ParameterTable::create(std::move(params));
+  if (!table)
+    return makeError(table.message());
+  return std::move(table).value();
+}
 
 /// The decoder layer a checkpoint key belongs to (`model.layers.K.`), if any.
 static std::optional<int64_t> layerOf(llvm::StringRef name) {
@@ -71,32 +88,10 @@ static std::optional<int64_t> layerOf(llvm::StringRef name) {
 llvm::Expected<CheckReport>
 ds::frontend::checkCheckpoint(ModuleOp module, const ModelConfig &config,
                               const ds::Checkpoint &checkpoint) {
-  // Every checkpoint tensor the module reads.
-  std::map<std::string, ExpectedTensor> wanted;
-  for (auto param : module.getOps<moe::ParameterOp>()) {
-    std::optional<llvm::StringRef> key = param.getKey();
-    if (!key)
-      continue;
-    RankedTensorType type = param.getTensorType();
-    std::optional<ds::DType> dtype = dtypeOf(type.getElementType());
-    if (!dtype)
-      return makeError("parameter '" + param.getSymName().str() +
-                       "' has no checkpoint dtype");
-    std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
-    if (!param.isStacked()) {
-      wanted[key->str()] = {*dtype, shape};
-      continue;
-    }
-    auto [head, tail] = key->split('*');
-    std::vector<int64_t> slice(shape.begin() + 1, shape.end());
-    for (int64_t i = 0; i < shape.front(); ++i)
-      wanted[(head + std::to_string(i) + tail).str()] = {*dtype, slice};
-  }
-
-  std::map<std::string, std::string> fileOf;
-  for (const ds::SafetensorsFile &file : checkpoint.files())
-    for (const ds::TensorInfo &tensor : file.tensors())
-      fileOf[tensor.name] = llvm::sys::path::filename(file.path()).str();
+  llvm::Expected<ds::ParameterTable> table = parameterTable(module);
+  if (!table)
+    return table.takeError();
+  ds::WeightReport weights = ds::checkWeights(*table, checkpoint);
 
   int64_t importedLayers = config.numLayers;
   if (auto summary = module->getAttrOfType<DictionaryAttr>("moe.config"))
@@ -108,32 +103,21 @@ ds::frontend::checkCheckpoint(ModuleOp module, const ModelConfig &config,
   int64_t checkpointLayers = config.numLayers + config.numExtraCheckpointLayers;
 
   CheckReport report;
-  report.expected = wanted.size();
-  for (const auto &[name, want] : wanted) {
-    const ds::TensorInfo *have = checkpoint.find(name);
-    if (!have) {
-      report.missing.push_back(name + " (" + ds::dtypeName(want.dtype) + " " +
-                               shapeText(want.shape) + ")");
-      continue;
-    }
-    bool good = true;
-    if (have->shape != want.shape) {
-      report.wrongShape.push_back(name + ": expected " + shapeText(want.shape) +
-                                  ", " + fileOf[name] + " has " +
-                                  shapeText(have->shape));
-      good = false;
-    }
-    if (have->dtype != want.dtype) {
-      report.wrongDtype.push_back(
-          name + ": expected " + ds::dtypeName(want.dtype) + ", " +
-          fileOf[name] + " has " + ds::dtypeName(have->dtype));
-      good = false;
-    }
-    report.matched += good;
-  }
-  for (const std::string &name : checkpoint.names()) {
-    if (wanted.count(name))
-      continue;
+  report.expected = weights.expected;
+  report.matched = weights.matched;
+  for (const ds::CheckpointTensorSpec &want : weights.missing)
+    report.missing.push_back(want.key + " (" + ds::dtypeName(want.dtype) + " " +
+                             shapeText(want.shape) + ")");
+  for (const ds::WeightMismatch &m : weights.wrongShape)
+    report.wrongShape.push_back(m.expected.key + ": expected " +
+                                shapeText(m.expected.shape) + ", " + m.file +
+                                " has " + shapeText(m.actual->shape));
+  for (const ds::WeightMismatch &m : weights.wrongDtype)
+    report.wrongDtype.push_back(
+        m.expected.key + ": expected " + ds::dtypeName(m.expected.dtype) +
+        ", " + m.file + " has " + ds::dtypeName(m.actual->dtype));
+  for (const ds::ExtraTensor &extra : weights.extra) {
+    const std::string &name = extra.tensor->name;
     // Layers beyond the imported ones (--num-layers, DeepSeek-V3's MTP
     // layer) and HF's cached rotary frequencies are not model weights here.
     std::optional<int64_t> layer = layerOf(name);
@@ -142,9 +126,9 @@ ds::frontend::checkCheckpoint(ModuleOp module, const ModelConfig &config,
       ++report.ignored;
       continue;
     }
-    const ds::TensorInfo *have = checkpoint.find(name);
-    report.extra.push_back(name + " (" + ds::dtypeName(have->dtype) + " " +
-                           shapeText(have->shape) + ", " + fileOf[name] + ")");
+    report.extra.push_back(name + " (" + ds::dtypeName(extra.tensor->dtype) +
+                           " " + shapeText(extra.tensor->shape) + ", " +
+                           extra.file + ")");
   }
   return report;
 }

@@ -10,6 +10,7 @@
 
 #include "frontend/ImportModel.h"
 
+#include "ds/binding.h"
 #include "ds/safetensors.h"
 
 #include "llvm/Support/Error.h"
@@ -45,8 +46,14 @@ bool hasCheckpoint(llvm::StringRef dir);
 /// (`*.experts.gate_up_proj`), else per-expert.
 ExpertLayout detectExpertLayout(const ds::Checkpoint &checkpoint);
 
+/// The parameter table of `module` for the weight binding (ds/binding.h):
+/// every `moe.parameter` with its key, dtype and shape. Fails on a parameter
+/// without a checkpoint dtype or one the table refuses.
+llvm::Expected<ds::ParameterTable> parameterTable(mlir::ModuleOp module);
+
 /// Compares `checkpoint` (opened, so validated) with every keyed
-/// `moe.parameter` of `module` (stacked keys expanded).
+/// `moe.parameter` of `module` with the weight binding (ds/binding.h);
+/// tensors of layers not imported are counted as ignored, not extra.
 llvm::Expected<CheckReport> checkCheckpoint(mlir::ModuleOp module,
                                             const ModelConfig &config,
                                             const ds::Checkpoint &checkpoint);

@@ -3,19 +3,19 @@
 // Part of ds, an MLIR compiler for Mixture-of-Experts transformers.
 //
 // Constants (index, float and integer scalars; dense tensors) and elementwise
-// float arithmetic on tensors: computed in fp32, rounded to the result type,
-// as a framework computing in that dtype does.
+// float arithmetic on tensors, each one call of the CPU reference
+// (ds/cpu/elementwise.h, ds/cpu/tensor_ops.h).
 //
 //===----------------------------------------------------------------------===//
 
 #include "interp/EvalContext.h"
 
+#include "ds/cpu/elementwise.h"
+#include "ds/cpu/tensor_ops.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/TypeSwitch.h"
-
-#include <cmath>
-#include <functional>
 
 using namespace mlir;
 using namespace ds;
@@ -38,86 +38,78 @@ static LogicalResult evalConstant(arith::ConstantOp constant,
   if (!dense || !type || !type.hasStaticShape())
     return op->emitError() << "ds-interp evaluates scalar and dense tensor "
                               "constants only";
-  cpu::Shape shape(type.getShape().begin(), type.getShape().end());
+  cpu::Shape shape = type.getShape().vec();
   DType dtype = elementDType(constant.getResult());
+  // The size comes from the type: refuse it before allocating (a splat
+  // holds one value however large its type is).
+  if (failed(ctx.checkAllocation(op, dtype, shape)))
+    return failure();
+  Value result = constant.getResult();
+  if (dense.isSplat())
+    return ctx.bind(
+        result,
+        isFloatDType(dtype)
+            ? cpu::splatFloat(dtype, shape,
+                              dense.getSplatValue<APFloat>().convertToDouble())
+            : cpu::splatInt(dtype, shape,
+                            dense.getSplatValue<APInt>().getSExtValue()),
+        op);
   if (isFloatDType(dtype)) {
     std::vector<float> values;
     for (APFloat x : dense.getValues<APFloat>())
       values.push_back(static_cast<float>(x.convertToDouble()));
-    return ctx.bind(constant.getResult(),
-                    cpu::Tensor::floats(dtype, shape, std::move(values)), op);
+    return ctx.bind(result,
+                    cpu::constantFloats(dtype, shape, std::move(values)), op);
   }
   std::vector<int64_t> values;
   for (APInt x : dense.getValues<APInt>())
     values.push_back(x.getSExtValue());
-  return ctx.bind(constant.getResult(),
-                  cpu::Tensor::ints(dtype, shape, std::move(values)), op);
+  return ctx.bind(result, cpu::constantInts(dtype, shape, std::move(values)),
+                  op);
 }
 
-/// Elementwise `fn` over float tensors of equal shape, rounded to the result
-/// dtype.
-static LogicalResult elementwise(Operation *op, EvalContext &ctx,
-                                 const std::function<float(float, float)> &fn) {
+/// Elementwise `fn` over float tensors of one shape.
+static LogicalResult evalBinary(Operation *op, EvalContext &ctx,
+                                cpu::BinaryFn fn) {
   if (!isa<RankedTensorType>(op->getResult(0).getType()))
     return op->emitError() << "ds-interp evaluates '" << op->getName()
                            << "' on tensors only";
-  std::vector<const cpu::Tensor *> in;
-  for (Value v : op->getOperands()) {
-    const cpu::Tensor *t = ctx.tensor(v, op);
-    if (!t)
-      return failure();
-    in.push_back(t);
-  }
-  for (const cpu::Tensor *t : in)
-    if (!t->isFloat() || t->shape() != in.front()->shape())
-      return op->emitError()
-             << "operands " << in.front()->typeString() << " and "
-             << t->typeString() << " are not float tensors of one shape";
-  const std::vector<float> &a = in.front()->f();
-  const std::vector<float> &b = in.back()->f();
-  std::vector<float> values(a.size());
-  for (size_t j = 0; j < a.size(); ++j)
-    values[j] = fn(a[j], b[j]);
-  DType dtype = elementDType(op->getResult(0));
-  return ctx.bind(
-      op->getResult(0),
-      cpu::Tensor::floats(dtype, in.front()->shape(), std::move(values)), op);
+  const cpu::Tensor *a = ctx.tensor(op->getOperand(0), op);
+  const cpu::Tensor *b = ctx.tensor(op->getOperand(1), op);
+  if (!a || !b)
+    return failure();
+  return ctx.bind(op->getResult(0),
+                  cpu::binary(fn, *a, *b, elementDType(op->getResult(0))), op);
+}
+
+static LogicalResult evalUnary(Operation *op, EvalContext &ctx,
+                               cpu::UnaryFn fn) {
+  if (!isa<RankedTensorType>(op->getResult(0).getType()))
+    return op->emitError() << "ds-interp evaluates '" << op->getName()
+                           << "' on tensors only";
+  const cpu::Tensor *a = ctx.tensor(op->getOperand(0), op);
+  if (!a)
+    return failure();
+  return ctx.bind(op->getResult(0),
+                  cpu::unary(fn, *a, elementDType(op->getResult(0))), op);
 }
 
 LogicalResult ds::interp::evalArithOp(Operation *op, EvalContext &ctx,
                                       bool &handled) {
-  auto unary = [&](std::function<float(float)> fn) {
-    return elementwise(op, ctx, [fn](float x, float) { return fn(x); });
-  };
+  using cpu::BinaryFn;
+  auto binary = [&](BinaryFn fn) { return evalBinary(op, ctx, fn); };
   return llvm::TypeSwitch<Operation *, LogicalResult>(op)
       .Case([&](arith::ConstantOp c) { return evalConstant(c, ctx); })
-      .Case([&](arith::AddFOp) {
-        return elementwise(op, ctx, std::plus<float>());
-      })
-      .Case([&](arith::SubFOp) {
-        return elementwise(op, ctx, std::minus<float>());
-      })
-      .Case([&](arith::MulFOp) {
-        return elementwise(op, ctx, std::multiplies<float>());
-      })
-      .Case([&](arith::DivFOp) {
-        return elementwise(op, ctx, std::divides<float>());
-      })
-      // maximumf/minimumf propagate NaN (unlike maxnumf/minnumf).
-      .Case([&](arith::MaximumFOp) {
-        return elementwise(op, ctx, [](float a, float b) {
-          return std::isnan(a) || std::isnan(b) ? NAN : std::max(a, b);
-        });
-      })
-      .Case([&](arith::MinimumFOp) {
-        return elementwise(op, ctx, [](float a, float b) {
-          return std::isnan(a) || std::isnan(b) ? NAN : std::min(a, b);
-        });
-      })
-      .Case([&](arith::NegFOp) { return unary([](float x) { return -x; }); })
-      // Casts: the value is rounded to the result dtype by Tensor::floats.
+      .Case([&](arith::AddFOp) { return binary(BinaryFn::Add); })
+      .Case([&](arith::SubFOp) { return binary(BinaryFn::Sub); })
+      .Case([&](arith::MulFOp) { return binary(BinaryFn::Mul); })
+      .Case([&](arith::DivFOp) { return binary(BinaryFn::Div); })
+      .Case([&](arith::MaximumFOp) { return binary(BinaryFn::Maximum); })
+      .Case([&](arith::MinimumFOp) { return binary(BinaryFn::Minimum); })
+      .Case(
+          [&](arith::NegFOp) { return evalUnary(op, ctx, cpu::UnaryFn::Neg); })
       .Case<arith::ExtFOp, arith::TruncFOp>(
-          [&](Operation *) { return unary([](float x) { return x; }); })
+          [&](Operation *) { return evalUnary(op, ctx, cpu::UnaryFn::Cast); })
       .Default([&](Operation *) {
         handled = false;
         return failure();

@@ -16,6 +16,8 @@
 #include "mlir/IR/Value.h"
 #include "llvm/ADT/DenseMap.h"
 
+#include <optional>
+
 namespace ds::interp {
 
 /// A runtime value: a tensor (shared, so parameters are never copied), or a
@@ -28,7 +30,8 @@ struct RtValue {
 
 class EvalContext {
 public:
-  explicit EvalContext(WeightStore &weights) : weights(weights) {}
+  EvalContext(WeightStore &weights, MemoryBudget &budget)
+      : weights(weights), budget(budget) {}
 
   /// The tensor bound to `v`; emits at `user` and returns null when `v` has
   /// no tensor (a bug in the evaluator, never in the input).
@@ -36,7 +39,8 @@ public:
   /// The index scalar bound to `v`.
   std::optional<int64_t> index(mlir::Value v, mlir::Operation *user);
 
-  /// Binds `v` after checking `t` against v's static type.
+  /// Binds `v` after checking `t` against v's static type; a tensor not yet
+  /// held by another value is charged against the memory budget.
   mlir::LogicalResult bind(mlir::Value v, cpu::Tensor t, mlir::Operation *op);
   mlir::LogicalResult bind(mlir::Value v, std::shared_ptr<const cpu::Tensor> t,
                            mlir::Operation *op);
@@ -45,13 +49,27 @@ public:
   std::optional<double> real(mlir::Value v, mlir::Operation *user);
   void bindReal(mlir::Value v, double x) { values[v].real = x; }
 
-  /// Drops the value of `v` (its last use has run).
-  void release(mlir::Value v) { values.erase(v); }
+  /// Binds `v` to the result of a runtime call, or emits its error at `op`.
+  mlir::LogicalResult bind(mlir::Value v, Expected<cpu::Tensor> t,
+                           mlir::Operation *op);
+
+  /// Fails with an error at `op` naming the bytes when a result of `dtype`
+  /// and `shape` would not fit the memory budget (nothing is charged): the
+  /// check before an allocation whose size comes from the input.
+  mlir::LogicalResult checkAllocation(mlir::Operation *op, DType dtype,
+                                      const cpu::Shape &shape);
+
+  /// Drops the value of `v` (its last use has run); a tensor no other value
+  /// holds is returned to the memory budget.
+  void release(mlir::Value v);
 
   WeightStore &weights;
+  MemoryBudget &budget;
 
 private:
   llvm::DenseMap<mlir::Value, RtValue> values;
+  /// How many values hold each tensor.
+  llvm::DenseMap<const cpu::Tensor *, unsigned> holders;
 };
 
 /// The element dtype of tensor value `v` (its static type).

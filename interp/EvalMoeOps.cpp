@@ -141,11 +141,11 @@ LogicalResult ds::interp::evalMoeOp(Operation *op, EvalContext &ctx,
   auto out = [&](unsigned i = 0) { return elementDType(op->getResult(i)); };
   return llvm::TypeSwitch<Operation *, LogicalResult>(op)
       .Case([&](moe::LoadOp load) -> LogicalResult {
-        std::shared_ptr<const cpu::Tensor> t =
-            ctx.weights.get(load.getParameter(), op);
-        if (!t)
+        FailureOr<std::shared_ptr<const cpu::Tensor>> t =
+            check(ctx.weights.get(load.getParameter()), op);
+        if (failed(t))
           return failure();
-        return ctx.bind(load.getResult(), std::move(t), op);
+        return ctx.bind(load.getResult(), std::move(*t), op);
       })
       .Case([&](moe::EmbeddingOp e) {
         auto &table = in.get(e.getTable());

@@ -3,12 +3,15 @@
 // Part of ds, an MLIR compiler for Mixture-of-Experts transformers.
 //
 // The data-movement ops the importer emits between moe ops: tensor.dim,
-// expand_shape / collapse_shape (reshapes of row-major data), extract_slice,
-// concat and splat.
+// expand_shape / collapse_shape, extract_slice, concat, splat and empty. Each
+// resolves its static and dynamic sizes and calls one op of the CPU
+// reference (ds/cpu/tensor_ops.h), which checks every size, offset and stride.
 //
 //===----------------------------------------------------------------------===//
 
 #include "interp/EvalContext.h"
+
+#include "ds/cpu/tensor_ops.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -34,42 +37,25 @@ static FailureOr<cpu::Shape> resolve(ArrayRef<OpFoldResult> sizes,
   return shape;
 }
 
-/// The row-major strides of `shape`.
-static cpu::Shape stridesOf(const cpu::Shape &shape) {
-  cpu::Shape strides(shape.size(), 1);
-  for (int64_t d = static_cast<int64_t>(shape.size()) - 2; d >= 0; --d)
-    strides[d] = strides[d + 1] * shape[d + 1];
-  return strides;
-}
-
-/// A tensor of `source`'s dtype and `shape` whose element `j` is
-/// `source[index(j)]`; `index` maps a flat result index to a flat source one.
-template <typename IndexFn>
-static cpu::Tensor gather(const cpu::Tensor &source, cpu::Shape shape,
-                          IndexFn index) {
-  int64_t n = cpu::numElements(shape);
-  if (source.isFloat()) {
-    std::vector<float> values(n);
-    for (int64_t j = 0; j < n; ++j)
-      values[j] = source.f()[index(j)];
-    return cpu::Tensor::floats(source.dtype(), std::move(shape),
-                               std::move(values));
+/// The shape of `type` with its dynamic dims taken from `dynamic`, in order.
+static FailureOr<cpu::Shape> resolveType(RankedTensorType type,
+                                         ValueRange dynamic, EvalContext &ctx,
+                                         Operation *op) {
+  cpu::Shape shape;
+  auto next = dynamic.begin();
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    if (!type.isDynamicDim(d)) {
+      shape.push_back(type.getDimSize(d));
+      continue;
+    }
+    if (next == dynamic.end())
+      return op->emitError() << "internal error: too few dynamic sizes";
+    std::optional<int64_t> size = ctx.index(*next++, op);
+    if (!size)
+      return failure();
+    shape.push_back(*size);
   }
-  std::vector<int64_t> values(n);
-  for (int64_t j = 0; j < n; ++j)
-    values[j] = source.i()[index(j)];
-  return cpu::Tensor::ints(source.dtype(), std::move(shape), std::move(values));
-}
-
-static LogicalResult reshape(Operation *op, EvalContext &ctx, Value src,
-                             Value result, cpu::Shape shape) {
-  const cpu::Tensor *t = ctx.tensor(src, op);
-  if (!t)
-    return failure();
-  FailureOr<cpu::Tensor> reshaped = check(t->reshaped(std::move(shape)), op);
-  if (failed(reshaped))
-    return failure();
-  return ctx.bind(result, std::move(*reshaped), op);
+  return shape;
 }
 
 static LogicalResult evalExtractSlice(tensor::ExtractSliceOp slice,
@@ -83,41 +69,19 @@ static LogicalResult evalExtractSlice(tensor::ExtractSliceOp slice,
   FailureOr<cpu::Shape> strides = resolve(slice.getMixedStrides(), ctx, op);
   if (failed(offsets) || failed(sizes) || failed(strides))
     return failure();
-  const cpu::Shape &srcShape = src->shape();
-  for (size_t d = 0; d < srcShape.size(); ++d) {
-    int64_t last = (*offsets)[d] + ((*sizes)[d] - 1) * (*strides)[d];
-    if ((*sizes)[d] < 0 || (*offsets)[d] < 0 ||
-        ((*sizes)[d] > 0 && (last < 0 || last >= srcShape[d])))
-      return op->emitError()
-             << "slice of dim " << d << " (offset " << (*offsets)[d]
-             << ", size " << (*sizes)[d] << ", stride " << (*strides)[d]
-             << ") is outside the source size " << srcShape[d];
-  }
-  cpu::Shape srcStrides = stridesOf(srcShape);
-  cpu::Shape sliceStrides = stridesOf(*sizes);
-  cpu::Tensor full = gather(*src, *sizes, [&](int64_t j) {
-    int64_t flat = 0;
-    for (size_t d = 0; d < sizes->size(); ++d) {
-      int64_t i = (j / sliceStrides[d]) % (*sizes)[d];
-      flat += ((*offsets)[d] + i * (*strides)[d]) * srcStrides[d];
-    }
-    return flat;
-  });
-  // A rank-reducing slice drops unit dims.
-  cpu::Shape resultShape;
-  llvm::SmallBitVector dropped = slice.getDroppedDims();
-  for (size_t d = 0; d < sizes->size(); ++d)
-    if (!dropped.test(d))
-      resultShape.push_back((*sizes)[d]);
-  FailureOr<cpu::Tensor> result = check(full.reshaped(resultShape), op);
-  if (failed(result))
-    return failure();
-  return ctx.bind(slice.getResult(), std::move(*result), op);
+  std::vector<int64_t> dropped;
+  for (int d : slice.getDroppedDims().set_bits())
+    dropped.push_back(d);
+  // Sizes are checked against the source before any element is read, so
+  // the result is never larger than the source: no budget check needed
+  // before the call.
+  return ctx.bind(slice.getResult(),
+                  cpu::extractSlice(*src, *offsets, *sizes, *strides, dropped),
+                  op);
 }
 
 static LogicalResult evalConcat(tensor::ConcatOp concat, EvalContext &ctx) {
   Operation *op = concat;
-  int64_t dim = concat.getDim();
   std::vector<const cpu::Tensor *> inputs;
   for (Value v : concat.getInputs()) {
     const cpu::Tensor *t = ctx.tensor(v, op);
@@ -125,73 +89,42 @@ static LogicalResult evalConcat(tensor::ConcatOp concat, EvalContext &ctx) {
       return failure();
     inputs.push_back(t);
   }
-  cpu::Shape shape = inputs.front()->shape();
-  shape[dim] = 0;
-  for (const cpu::Tensor *t : inputs) {
-    for (int64_t d = 0; d < t->rank(); ++d)
-      if (d != dim && t->dim(d) != shape[d])
-        return op->emitError() << "concatenated operands disagree in dim " << d
-                               << ": " << t->dim(d) << " vs " << shape[d];
-    shape[dim] += t->dim(dim);
-  }
-  // Row-major: the result is `outer` blocks, each the concatenation of one
-  // inner block (dims dim.. of each input).
-  int64_t outer = 1;
-  for (int64_t d = 0; d < dim; ++d)
-    outer *= shape[d];
-  const cpu::Tensor &first = *inputs.front();
-  std::vector<float> floats;
-  std::vector<int64_t> ints;
-  for (int64_t o = 0; o < outer; ++o) {
-    for (const cpu::Tensor *t : inputs) {
-      int64_t block = t->numel() / std::max<int64_t>(outer, 1);
-      if (first.isFloat())
-        floats.insert(floats.end(), t->f().begin() + o * block,
-                      t->f().begin() + (o + 1) * block);
-      else
-        ints.insert(ints.end(), t->i().begin() + o * block,
-                    t->i().begin() + (o + 1) * block);
-    }
-  }
-  cpu::Tensor result =
-      first.isFloat()
-          ? cpu::Tensor::floats(first.dtype(), shape, std::move(floats))
-          : cpu::Tensor::ints(first.dtype(), shape, std::move(ints));
-  return ctx.bind(concat.getResult(), std::move(result), op);
+  return ctx.bind(concat.getResult(),
+                  cpu::concat(inputs, static_cast<int64_t>(concat.getDim())),
+                  op);
 }
 
 static LogicalResult evalSplat(tensor::SplatOp splat, EvalContext &ctx) {
   Operation *op = splat;
-  auto type = cast<RankedTensorType>(splat.getType());
-  cpu::Shape shape;
-  auto dynamic = splat.getDynamicSizes().begin();
-  for (int64_t d = 0; d < type.getRank(); ++d) {
-    if (!type.isDynamicDim(d)) {
-      shape.push_back(type.getDimSize(d));
-      continue;
-    }
-    std::optional<int64_t> size = ctx.index(*dynamic++, op);
-    if (!size)
-      return failure();
-    shape.push_back(*size);
-  }
+  FailureOr<cpu::Shape> shape =
+      resolveType(splat.getType(), splat.getDynamicSizes(), ctx, op);
+  if (failed(shape))
+    return failure();
   DType dtype = elementDType(splat.getResult());
-  int64_t n = cpu::numElements(shape);
+  if (failed(ctx.checkAllocation(op, dtype, *shape)))
+    return failure();
   if (isFloatDType(dtype)) {
     std::optional<double> x = ctx.real(splat.getInput(), op);
     if (!x)
       return failure();
-    return ctx.bind(
-        splat.getResult(),
-        cpu::Tensor::floats(dtype, shape, std::vector<float>(n, float(*x))),
-        op);
+    return ctx.bind(splat.getResult(), cpu::splatFloat(dtype, *shape, *x), op);
   }
   std::optional<int64_t> x = ctx.index(splat.getInput(), op);
   if (!x)
     return failure();
-  return ctx.bind(splat.getResult(),
-                  cpu::Tensor::ints(dtype, shape, std::vector<int64_t>(n, *x)),
-                  op);
+  return ctx.bind(splat.getResult(), cpu::splatInt(dtype, *shape, *x), op);
+}
+
+static LogicalResult evalEmpty(tensor::EmptyOp empty, EvalContext &ctx) {
+  Operation *op = empty;
+  FailureOr<cpu::Shape> shape =
+      resolveType(empty.getType(), empty.getDynamicSizes(), ctx, op);
+  if (failed(shape))
+    return failure();
+  DType dtype = elementDType(empty.getResult());
+  if (failed(ctx.checkAllocation(op, dtype, *shape)))
+    return failure();
+  return ctx.bind(empty.getResult(), cpu::empty(dtype, *shape), op);
 }
 
 LogicalResult ds::interp::evalTensorOp(Operation *op, EvalContext &ctx,
@@ -202,37 +135,36 @@ LogicalResult ds::interp::evalTensorOp(Operation *op, EvalContext &ctx,
         std::optional<int64_t> i = ctx.index(dim.getIndex(), op);
         if (!t || !i)
           return failure();
-        if (*i < 0 || *i >= t->rank())
-          return op->emitError() << "dim index " << *i << " out of range for "
-                                 << t->typeString();
-        ctx.bindIndex(dim.getResult(), t->dim(*i));
+        FailureOr<int64_t> size = check(cpu::dimSize(*t, *i), op);
+        if (failed(size))
+          return failure();
+        ctx.bindIndex(dim.getResult(), *size);
         return success();
       })
       .Case([&](tensor::ExpandShapeOp expand) -> LogicalResult {
+        const cpu::Tensor *t = ctx.tensor(expand.getSrc(), op);
         FailureOr<cpu::Shape> shape =
             resolve(expand.getMixedOutputShape(), ctx, op);
-        if (failed(shape))
+        if (!t || failed(shape))
           return failure();
-        return reshape(op, ctx, expand.getSrc(), expand.getResult(), *shape);
+        return ctx.bind(expand.getResult(), cpu::reshape(*t, *shape), op);
       })
       .Case([&](tensor::CollapseShapeOp collapse) -> LogicalResult {
         const cpu::Tensor *t = ctx.tensor(collapse.getSrc(), op);
         if (!t)
           return failure();
-        cpu::Shape shape;
-        for (ReassociationIndices group : collapse.getReassociationIndices()) {
-          int64_t size = 1;
-          for (int64_t d : group)
-            size *= t->dim(d);
-          shape.push_back(size);
-        }
-        return reshape(op, ctx, collapse.getSrc(), collapse.getResult(), shape);
+        std::vector<std::vector<int64_t>> groups;
+        for (ReassociationIndices group : collapse.getReassociationIndices())
+          groups.emplace_back(group.begin(), group.end());
+        return ctx.bind(collapse.getResult(), cpu::collapseShape(*t, groups),
+                        op);
       })
       .Case([&](tensor::ExtractSliceOp slice) {
         return evalExtractSlice(slice, ctx);
       })
       .Case([&](tensor::ConcatOp concat) { return evalConcat(concat, ctx); })
       .Case([&](tensor::SplatOp splat) { return evalSplat(splat, ctx); })
+      .Case([&](tensor::EmptyOp empty) { return evalEmpty(empty, ctx); })
       .Default([&](Operation *) {
         handled = false;
         return failure();

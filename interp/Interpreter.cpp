@@ -7,6 +7,8 @@
 #include "interp/EvalContext.h"
 
 #include "dialects/moe/MoeOps.h"
+#include "ds/cpu/tensor_ops.h"
+#include "ds/limits.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/SymbolTable.h"
@@ -39,79 +41,70 @@ LogicalResult ds::interp::check(const Status &status, Operation *op) {
 }
 
 //===----------------------------------------------------------------------===//
+// Signature
+//===----------------------------------------------------------------------===//
+
+static std::string nameOf(DictionaryAttr attrs, StringRef fallback,
+                          unsigned i) {
+  if (attrs)
+    if (auto name = attrs.getAs<StringAttr>("moe.name"))
+      return name.str();
+  return (fallback + Twine(i)).str();
+}
+
+llvm::Expected<EntrySignature> ds::interp::entrySignature(func::FuncOp func,
+                                                          ModuleOp module) {
+  EntrySignature signature;
+  signature.function = func.getName().str();
+  for (unsigned i = 0; i < func.getNumArguments(); ++i) {
+    Type type = func.getArgumentTypes()[i];
+    std::string typeText;
+    llvm::raw_string_ostream(typeText) << type;
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    std::optional<DType> dtype =
+        tensor ? dtypeOf(tensor.getElementType()) : std::nullopt;
+    if (!dtype)
+      return llvm::createStringError(
+          "argument " + Twine(i) + " of @" + func.getName() + " is " +
+          typeText + ", not a ranked tensor of a checkpoint dtype");
+    InputSpec input;
+    input.name = nameOf(func.getArgAttrDict(i), "arg", i);
+    input.dtype = *dtype;
+    for (int64_t d : tensor.getShape())
+      input.shape.push_back(ShapedType::isDynamic(d) ? kDynamicDim : d);
+    input.typeText = typeText;
+    signature.inputs.push_back(std::move(input));
+  }
+  if (auto config = module->getAttrOfType<DictionaryAttr>("moe.config"))
+    if (auto positions = config.getAs<IntegerAttr>("max_position_embeddings")) {
+      signature.limits.maxPositions = positions.getInt();
+      signature.limits.maxTokens = positions.getInt();
+      signature.limits.maxTokensSource = "max_position_embeddings of the model";
+    }
+  if (auto maxTokens = module->getAttrOfType<IntegerAttr>("moe.max_tokens")) {
+    signature.limits.maxTokens = maxTokens.getInt();
+    signature.limits.maxTokensSource = "--max-tokens of the import";
+  }
+  return signature;
+}
+
+//===----------------------------------------------------------------------===//
 // WeightStore
 //===----------------------------------------------------------------------===//
 
-std::shared_ptr<const cpu::Tensor> WeightStore::get(StringRef name,
-                                                    Operation *user) {
-  if (auto it = cache.find(name); it != cache.end())
-    return it->second;
-  auto param = dyn_cast_or_null<moe::ParameterOp>(
-      SymbolTable::lookupSymbolIn(module, name));
-  if (!param) {
-    user->emitError() << "no moe.parameter named @" << name;
-    return nullptr;
-  }
-  FailureOr<cpu::Tensor> tensor = read(param, user);
-  if (failed(tensor))
-    return nullptr;
-  auto shared = std::make_shared<const cpu::Tensor>(std::move(*tensor));
-  cache.emplace(name.str(), shared);
+Expected<std::shared_ptr<const cpu::Tensor>> WeightStore::get(StringRef name) {
+  if (auto it = live.find(name); it != live.end())
+    if (std::shared_ptr<const cpu::Tensor> held = it->second.lock())
+      return held;
+  const ParameterSpec *param = table.find(name);
+  if (!param)
+    return Status::error(("no moe.parameter named @" + name).str());
+  Expected<cpu::Tensor> tensor = decodeParameter(*param, checkpoint);
+  if (!tensor)
+    return tensor.status();
+  auto shared = std::make_shared<const cpu::Tensor>(std::move(tensor).value());
+  live.insert_or_assign(name.str(), shared);
   return shared;
-}
-
-/// "[2, 3]".
-static std::string shapeText(ArrayRef<int64_t> shape) {
-  return cpu::shapeToString(cpu::Shape(shape.begin(), shape.end()));
-}
-
-FailureOr<cpu::Tensor> WeightStore::read(moe::ParameterOp param,
-                                         Operation *user) {
-  RankedTensorType type = param.getTensorType();
-  std::optional<DType> dtype = dtypeOf(type.getElementType());
-  std::optional<StringRef> key = param.getKey();
-  if (!key || !dtype) {
-    user->emitError() << "parameter @" << param.getSymName()
-                      << (key ? " has no checkpoint dtype"
-                              : " has no checkpoint key");
-    return failure();
-  }
-  ArrayRef<int64_t> shape = type.getShape();
-  // A stacked key names one checkpoint tensor per slice of the leading dim.
-  bool stacked = param.isStacked();
-  int64_t slices = stacked ? shape.front() : 1;
-  ArrayRef<int64_t> sliceShape = stacked ? shape.drop_front() : shape;
-  auto [head, tail] = key->split('*');
-
-  // One slice decodes in place from the mapped file; stacked slices are
-  // gathered into one buffer first.
-  std::vector<uint8_t> gathered;
-  const TensorInfo *info = nullptr;
-  for (int64_t i = 0; i < slices; ++i) {
-    std::string name =
-        stacked ? (head + std::to_string(i) + tail).str() : key->str();
-    info = checkpoint.find(name);
-    if (!info) {
-      user->emitError() << "parameter @" << param.getSymName() << ": tensor '"
-                        << name << "' is missing from the checkpoint";
-      return failure();
-    }
-    if (!matchesType(RankedTensorType::get(sliceShape, type.getElementType()),
-                     info->dtype, info->shape)) {
-      user->emitError() << "parameter @" << param.getSymName() << ": tensor '"
-                        << name << "' is " << dtypeName(info->dtype)
-                        << cpu::shapeToString(info->shape) << ", expected "
-                        << dtypeName(*dtype) << shapeText(sliceShape);
-      return failure();
-    }
-    if (stacked)
-      gathered.insert(gathered.end(), info->data, info->data + info->size);
-  }
-  const uint8_t *data = stacked ? gathered.data() : info->data;
-  size_t size = stacked ? gathered.size() : info->size;
-  return check(cpu::Tensor::decode(
-                   *dtype, cpu::Shape(shape.begin(), shape.end()), data, size),
-               user);
 }
 
 //===----------------------------------------------------------------------===//
@@ -149,24 +142,161 @@ LogicalResult EvalContext::bind(Value v, cpu::Tensor t, Operation *op) {
   return bind(v, std::make_shared<const cpu::Tensor>(std::move(t)), op);
 }
 
+LogicalResult EvalContext::bind(Value v, Expected<cpu::Tensor> t,
+                                Operation *op) {
+  FailureOr<cpu::Tensor> value = check(std::move(t), op);
+  if (failed(value))
+    return failure();
+  return bind(v, std::move(*value), op);
+}
+
+/// "'tensor.splat'".
+static std::string resultOf(Operation *op) {
+  return ("result of '" + op->getName().getStringRef() + "'").str();
+}
+
 LogicalResult EvalContext::bind(Value v, std::shared_ptr<const cpu::Tensor> t,
                                 Operation *op) {
   auto type = cast<RankedTensorType>(v.getType());
   if (!matchesType(type, t->dtype(), t->shape()))
     return op->emitError() << "internal error: computed " << t->typeString()
                            << " for a result of type " << type;
+  // A value bound twice (never in SSA) keeps one charge.
+  release(v);
+  unsigned &count = holders[t.get()];
+  if (count == 0 &&
+      failed(check(budget.reserve(cpu::heldBytes(*t), resultOf(op)), op))) {
+    holders.erase(t.get());
+    return failure();
+  }
+  ++count;
   values[v].tensor = std::move(t);
   return success();
+}
+
+LogicalResult EvalContext::checkAllocation(Operation *op, DType dtype,
+                                           const cpu::Shape &shape) {
+  FailureOr<int64_t> bytes =
+      check(cpu::heldBytes(dtype, shape, resultOf(op)), op);
+  if (failed(bytes))
+    return failure();
+  return check(budget.check(*bytes, resultOf(op)), op);
+}
+
+void EvalContext::release(Value v) {
+  auto it = values.find(v);
+  if (it == values.end())
+    return;
+  if (const cpu::Tensor *t = it->second.tensor.get()) {
+    auto holder = holders.find(t);
+    if (holder != holders.end() && --holder->second == 0) {
+      budget.release(cpu::heldBytes(*t));
+      holders.erase(holder);
+    }
+  }
+  values.erase(it);
 }
 
 //===----------------------------------------------------------------------===//
 // evaluate
 //===----------------------------------------------------------------------===//
 
+/// Whether `op` is the last user of `operand` in its block.
+static bool isLastUse(Value operand, Operation *op) {
+  return !llvm::any_of(operand.getUsers(), [&](Operation *user) {
+    return user != op && op->isBeforeInBlock(user);
+  });
+}
+
+FailureOr<MemoryEstimate>
+ds::interp::estimatePeakMemory(func::FuncOp func, ArrayRef<cpu::Tensor> args,
+                               int64_t tokens,
+                               const ParameterTable &parameters) {
+  MemoryEstimate estimate;
+  estimate.parameters = parameters.decodedBytes();
+  llvm::DenseMap<Value, int64_t> bytesOf;
+  int64_t live = 0;
+  Operation *current = func;
+  auto add = [&](int64_t bytes) -> LogicalResult {
+    std::optional<int64_t> next = checkedAdd(live, bytes);
+    if (!next)
+      return failure();
+    live = *next;
+    if (live > estimate.peak) {
+      estimate.peak = live;
+      estimate.peakOp = current;
+    }
+    return success();
+  };
+  Block &body = func.getBody().front();
+  for (auto [arg, value] : llvm::zip(body.getArguments(), args)) {
+    bytesOf[arg] = cpu::heldBytes(value);
+    if (failed(add(bytesOf[arg])))
+      return func.emitError() << "memory estimate overflows";
+  }
+  // The size of each value's dynamic dims: T, except for the rows of a
+  // dispatch (T * k, one per routed token) and what is computed from them,
+  // until a combine gathers them back to T.
+  llvm::DenseMap<Value, int64_t> dynamicOf;
+  for (Value arg : body.getArguments())
+    dynamicOf[arg] = tokens;
+  for (Operation &op : body) {
+    current = &op;
+    int64_t dynamic = tokens;
+    for (Value operand : op.getOperands())
+      dynamic = std::max(dynamic, dynamicOf.lookup(operand));
+    if (auto dispatch = dyn_cast<moe::DispatchOp>(op)) {
+      auto indices = cast<RankedTensorType>(dispatch.getIndices().getType());
+      if (indices.getRank() == 2 && !indices.isDynamicDim(1))
+        dynamic = checkedMul(tokens, indices.getDimSize(1)).value_or(INT64_MAX);
+    } else if (isa<moe::CombineOp>(op)) {
+      dynamic = tokens;
+    }
+    for (Value result : op.getResults()) {
+      dynamicOf[result] = dynamic;
+      auto type = dyn_cast<RankedTensorType>(result.getType());
+      if (!type)
+        continue;
+      cpu::Shape shape;
+      for (int64_t d : type.getShape())
+        shape.push_back(ShapedType::isDynamic(d) ? dynamic : d);
+      DType dtype = dtypeOf(type.getElementType()).value_or(DType::F32);
+      Expected<int64_t> bytes = cpu::heldBytes(dtype, shape, resultOf(&op));
+      if (!bytes) {
+        op.emitError() << "memory estimate for T = " << tokens << ": "
+                       << bytes.message();
+        return failure();
+      }
+      bytesOf[result] = *bytes;
+      if (failed(add(*bytes)))
+        return op.emitError() << "memory estimate overflows";
+    }
+    for (Value operand : op.getOperands())
+      if (isLastUse(operand, &op)) {
+        live -= bytesOf.lookup(operand);
+        bytesOf.erase(operand);
+        dynamicOf.erase(operand);
+      }
+  }
+  return estimate;
+}
+
+/// The token count of `args`: the leading dim of the first argument whose
+/// leading dim is dynamic (1 when none is).
+static int64_t tokensOf(func::FuncOp func, ArrayRef<cpu::Tensor> args) {
+  for (auto [type, value] : llvm::zip(func.getArgumentTypes(), args)) {
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    if (tensor && tensor.getRank() >= 1 && tensor.isDynamicDim(0) &&
+        value.rank() >= 1)
+      return value.dim(0);
+  }
+  return 1;
+}
+
 FailureOr<std::vector<cpu::Tensor>>
 ds::interp::evaluate(func::FuncOp func, ArrayRef<cpu::Tensor> args,
-                     WeightStore &weights) {
-  EvalContext ctx(weights);
+                     WeightStore &weights, MemoryBudget &budget) {
+  EvalContext ctx(weights, budget);
   FunctionType signature = func.getFunctionType();
   for (Type type : llvm::concat<const Type>(signature.getInputs(),
                                             signature.getResults())) {
@@ -185,9 +315,34 @@ ds::interp::evaluate(func::FuncOp func, ArrayRef<cpu::Tensor> args,
     if (!matchesType(type, value.dtype(), value.shape()))
       return func.emitError() << "argument " << i << " is "
                               << value.typeString() << ", expected " << type;
+  }
+
+  // Refuse a run whose estimated peak is above the limit before any value
+  // is computed.
+  int64_t tokens = tokensOf(func, args);
+  FailureOr<MemoryEstimate> estimate =
+      estimatePeakMemory(func, args, tokens, weights.parameters());
+  if (failed(estimate))
+    return failure();
+  if (estimate->peak > budget.limit()) {
+    InFlightDiagnostic diag =
+        func.emitError() << "estimated peak memory "
+                         << formatBytes(estimate->peak) << " for T = " << tokens
+                         << " is above the memory limit "
+                         << formatBytes(budget.limit())
+                         << " (--max-memory); the parameters decoded to fp32 "
+                            "take "
+                         << formatBytes(estimate->parameters) << " in all";
+    if (estimate->peakOp && estimate->peakOp != func)
+      diag.attachNote(estimate->peakOp->getLoc())
+          << "the peak is reached at this '" << estimate->peakOp->getName()
+          << "'";
+    return failure();
+  }
+
+  for (auto [arg, value] : llvm::zip(body.getArguments(), args))
     if (failed(ctx.bind(arg, value, func)))
       return failure();
-  }
 
   for (Operation &op : body) {
     if (auto ret = dyn_cast<func::ReturnOp>(op)) {
@@ -203,6 +358,22 @@ ds::interp::evaluate(func::FuncOp func, ArrayRef<cpu::Tensor> args,
     if (op.getNumRegions() != 0)
       return op.emitError() << "ds-interp evaluates straight-line functions; "
                                "ops with regions are not supported";
+    // A result of static shape is checked against the budget before it is
+    // computed; the others when they are bound.
+    int64_t staticBytes = 0;
+    for (Value result : op.getResults())
+      if (auto type = dyn_cast<RankedTensorType>(result.getType());
+          type && type.hasStaticShape() && !isa<moe::LoadOp>(op)) {
+        DType dtype = dtypeOf(type.getElementType()).value_or(DType::F32);
+        FailureOr<int64_t> bytes = check(
+            cpu::heldBytes(dtype, type.getShape().vec(), resultOf(&op)), &op);
+        if (failed(bytes))
+          return failure();
+        staticBytes = checkedAdd(staticBytes, *bytes).value_or(INT64_MAX);
+      }
+    if (staticBytes &&
+        failed(check(budget.check(staticBytes, resultOf(&op)), &op)))
+      return failure();
     bool handled = true;
     LogicalResult result = evalMoeOp(&op, ctx, handled);
     if (!handled) {
@@ -219,13 +390,9 @@ ds::interp::evaluate(func::FuncOp func, ArrayRef<cpu::Tensor> args,
     if (failed(result))
       return failure();
     // Free operands whose last user in this block just ran.
-    for (Value operand : op.getOperands()) {
-      bool laterUse = llvm::any_of(operand.getUsers(), [&](Operation *user) {
-        return user != &op && op.isBeforeInBlock(user);
-      });
-      if (!laterUse)
+    for (Value operand : op.getOperands())
+      if (isLastUse(operand, &op))
         ctx.release(operand);
-    }
   }
   return func.emitError() << "function has no func.return";
 }

@@ -4,31 +4,34 @@
 //
 // Evaluates a function of a `moe` module op by op with the CPU reference
 // library (runtime/cpu): the ground truth that passes and GPU kernels are
-// checked against. Parameters are bound from a safetensors checkpoint by
-// their `key` (stacked `*` keys gather one tensor per slice); every value is
-// checked against its static type after each op.
+// checked against. The interpreter is a dispatcher: each op's operands and
+// attributes are resolved and handed to one runtime/cpu call. Parameters are
+// bound from a checkpoint with the runtime's weight binding (ds/binding.h)
+// and decoded on use: a decoded parameter lives as long as a value holding
+// it. Every value is checked against its static type after each op, and
+// charged against a memory budget (ds/memory.h) before the run (a peak
+// estimate from the static types) and as it is allocated.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef DS_INTERP_INTERPRETER_H
 #define DS_INTERP_INTERPRETER_H
 
+#include "ds/binding.h"
 #include "ds/cpu/tensor.h"
+#include "ds/memory.h"
 #include "ds/safetensors.h"
 #include "frontend/StorageTypes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LLVM.h"
+#include "llvm/Support/Error.h"
 
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
-
-namespace ds::moe {
-class ParameterOp;
-} // namespace ds::moe
 
 namespace ds::interp {
 
@@ -39,33 +42,55 @@ using frontend::dtypeOf;
 bool matchesType(mlir::RankedTensorType type, DType dtype,
                  llvm::ArrayRef<int64_t> shape);
 
-/// Parameters of one module, read from a checkpoint on first use and cached.
+/// The entry signature of `func` for the input binding: one input per
+/// argument, named by its `moe.name` attribute (else `arg<i>`), with the
+/// token limits of `module` (`moe.max_tokens`, else `max_position_embeddings`
+/// of `moe.config`; positions below `max_position_embeddings`). Fails on an
+/// argument that is not a ranked tensor of a checkpoint dtype.
+llvm::Expected<EntrySignature> entrySignature(mlir::func::FuncOp func,
+                                              mlir::ModuleOp module);
+
+/// Parameters of one module, decoded from a checkpoint on use. A decoded
+/// parameter is shared while a value holds it and dropped after its last
+/// use; a later moe.load decodes it again.
 class WeightStore {
 public:
-  WeightStore(mlir::ModuleOp module, const Checkpoint &checkpoint)
-      : module(module), checkpoint(checkpoint) {}
+  WeightStore(const ParameterTable &table, const Checkpoint &checkpoint)
+      : table(table), checkpoint(checkpoint) {}
 
-  /// The tensor of parameter `name` (shared, never copied); on failure emits
-  /// an error at `user` naming the parameter and the checkpoint tensor, and
-  /// returns null.
-  std::shared_ptr<const cpu::Tensor> get(llvm::StringRef name,
-                                         mlir::Operation *user);
+  /// The tensor of parameter `name` (shared, never copied), or an error
+  /// naming the parameter and the checkpoint tensor.
+  Expected<std::shared_ptr<const cpu::Tensor>> get(llvm::StringRef name);
+
+  const ParameterTable &parameters() const { return table; }
 
 private:
-  mlir::FailureOr<cpu::Tensor> read(moe::ParameterOp param,
-                                    mlir::Operation *user);
-
-  mlir::ModuleOp module;
+  const ParameterTable &table;
   const Checkpoint &checkpoint;
-  std::map<std::string, std::shared_ptr<const cpu::Tensor>, std::less<>> cache;
+  std::map<std::string, std::weak_ptr<const cpu::Tensor>, std::less<>> live;
 };
 
+/// The peak memory `func` needs for `tokens` tokens, estimated from the
+/// static types by following the values' lifetimes: arguments, results as
+/// they are computed, decoded parameters from their moe.load to their last
+/// use. Dynamic dims are taken as `tokens`, and as `tokens * k` for the rows
+/// of a moe.dispatch (k routed experts per token) up to the moe.combine.
+struct MemoryEstimate {
+  int64_t peak = 0;
+  int64_t parameters = 0; ///< every parameter decoded (not all live at once)
+  mlir::Operation *peakOp = nullptr; ///< where the peak is reached
+};
+mlir::FailureOr<MemoryEstimate>
+estimatePeakMemory(mlir::func::FuncOp func, llvm::ArrayRef<cpu::Tensor> args,
+                   int64_t tokens, const ParameterTable &parameters);
+
 /// Runs `func` on `args` (one per argument, matching its types; a mismatch is
-/// an error naming the argument). On failure an error has been emitted at
-/// the failing op.
+/// an error naming the argument). The estimated peak and every value are
+/// charged against `budget`. On failure an error has been emitted at the
+/// failing op.
 mlir::FailureOr<std::vector<cpu::Tensor>>
 evaluate(mlir::func::FuncOp func, llvm::ArrayRef<cpu::Tensor> args,
-         WeightStore &weights);
+         WeightStore &weights, MemoryBudget &budget);
 
 } // namespace ds::interp
 

@@ -3,18 +3,22 @@
 // Part of ds, an MLIR compiler for Mixture-of-Experts transformers.
 //
 //   ds-interp model.mlir --weights <checkpoint> --inputs in.safetensors
-//             -o out.safetensors [--entry forward]
+//             -o out.safetensors [--entry forward] [--max-memory 64G]
 //
 // Binds the entry function's arguments by name (argument attribute
 // `moe.name`, else `arg<i>`) from the input file, the parameters from the
 // checkpoint (a file, a directory or a sharded index), evaluates the function
 // with the CPU reference library and writes its results, named by the result
 // attribute `moe.name` (else `result<i>`). A missing `positions` argument
-// defaults to 0 .. T-1.
+// defaults to 0 .. T-1. Weight and input binding are the runtime's
+// (ds/binding.h): T above the model's positions (`moe.max_tokens`, else
+// `max_position_embeddings`) and positions outside them are refused. The
+// estimated peak memory and every value are checked against --max-memory.
 //
 //===----------------------------------------------------------------------===//
 
 #include "dialects/moe/MoeDialect.h"
+#include "frontend/CheckWeights.h"
 #include "interp/Interpreter.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -50,6 +54,12 @@ static cl::opt<std::string> outputPath("o", cl::desc("Output safetensors file"),
                                        cl::cat(category));
 static cl::opt<std::string> entry("entry", cl::desc("Function to evaluate"),
                                   cl::init("forward"), cl::cat(category));
+static cl::opt<std::string> maxMemory(
+    "max-memory",
+    cl::desc("Memory limit in bytes (K, M, G, T suffixes); the estimated "
+             "peak and every value are checked against it (default: half "
+             "the physical memory)"),
+    cl::value_desc("bytes"), cl::cat(category));
 
 static int fail(const Twine &message) {
   WithColor::error(errs(), "ds-interp") << message << "\n";
@@ -62,50 +72,6 @@ static std::string nameOf(mlir::DictionaryAttr attrs, StringRef fallback,
     if (auto name = attrs.getAs<mlir::StringAttr>("moe.name"))
       return name.str();
   return (fallback + Twine(i)).str();
-}
-
-/// Reads the argument tensors of `func` from `file`.
-static llvm::Expected<std::vector<cpu::Tensor>>
-readArguments(mlir::func::FuncOp func, const SafetensorsFile &file) {
-  auto error = [&](const Twine &message) {
-    return createStringError(inconvertibleErrorCode(),
-                             file.path() + ": " + message.str());
-  };
-  std::vector<cpu::Tensor> args;
-  for (unsigned i = 0; i < func.getNumArguments(); ++i) {
-    std::string name = nameOf(func.getArgAttrDict(i), "arg", i);
-    auto type = dyn_cast<mlir::RankedTensorType>(func.getArgumentTypes()[i]);
-    std::string typeText;
-    raw_string_ostream(typeText) << func.getArgumentTypes()[i];
-    if (!type || !interp::dtypeOf(type.getElementType()))
-      return error("argument " + Twine(i) + " of @" + func.getName() + " is " +
-                   typeText + ", not a ranked tensor of a checkpoint dtype");
-    DType dtype = interp::dtypeOf(type.getElementType()).value_or(DType::F32);
-    const TensorInfo *info = file.find(name);
-    if (!info && name == "positions" && isIntegerDType(dtype) &&
-        type.getRank() == 1 && !args.empty() && args.front().rank() == 1) {
-      // Positions default to 0 .. T-1 for a single sequence.
-      int64_t t = args.front().dim(0);
-      std::vector<int64_t> positions(t);
-      for (int64_t p = 0; p < t; ++p)
-        positions[p] = p;
-      args.push_back(cpu::Tensor::ints(dtype, {t}, std::move(positions)));
-      continue;
-    }
-    if (!info)
-      return error("no tensor '" + name + "' for argument " + Twine(i) +
-                   " of @" + func.getName());
-    if (!interp::matchesType(type, info->dtype, info->shape))
-      return error("tensor '" + name + "' is " + dtypeName(info->dtype) +
-                   cpu::shapeToString(info->shape) + ", argument " + Twine(i) +
-                   " of @" + func.getName() + " is " + typeText);
-    ds::Expected<cpu::Tensor> tensor =
-        cpu::Tensor::decode(info->dtype, info->shape, info->data, info->size);
-    if (!tensor)
-      return error("tensor '" + name + "': " + tensor.message());
-    args.push_back(std::move(tensor).value());
-  }
-  return args;
 }
 
 int main(int argc, char **argv) {
@@ -129,20 +95,37 @@ int main(int argc, char **argv) {
   if (!func || func.isExternal())
     return fail("no function @" + entry + " with a body in " + inputPath);
 
+  int64_t memoryLimit = defaultMemoryLimit();
+  if (maxMemory.getNumOccurrences()) {
+    ds::Expected<int64_t> limit = parseByteSize(maxMemory);
+    if (!limit)
+      return fail("--max-memory: " + limit.message());
+    memoryLimit = *limit;
+  }
+
+  llvm::Expected<EntrySignature> signature =
+      interp::entrySignature(func, *module);
+  if (!signature) // named after the inputs, which cannot feed it
+    return fail(inputsPath + ": " + toString(signature.takeError()));
+  llvm::Expected<ParameterTable> parameters = frontend::parameterTable(*module);
+  if (!parameters)
+    return fail(toString(parameters.takeError()));
+
   ds::Expected<Checkpoint> checkpoint = Checkpoint::open(weightsPath);
   if (!checkpoint)
     return fail(checkpoint.message());
   ds::Expected<SafetensorsFile> inputs = SafetensorsFile::open(inputsPath);
   if (!inputs)
     return fail(inputs.message());
-  llvm::Expected<std::vector<cpu::Tensor>> args =
-      readArguments(func, inputs.value());
+  ds::Expected<std::vector<cpu::Tensor>> args =
+      bindInputs(*signature, inputs.value());
   if (!args)
-    return fail(toString(args.takeError()));
+    return fail(args.message());
 
-  interp::WeightStore weights(*module, checkpoint.value());
+  interp::WeightStore weights(*parameters, checkpoint.value());
+  MemoryBudget budget(memoryLimit);
   mlir::FailureOr<std::vector<cpu::Tensor>> results =
-      interp::evaluate(func, *args, weights);
+      interp::evaluate(func, *args, weights, budget);
   if (failed(results))
     return 1; // located error already reported
 

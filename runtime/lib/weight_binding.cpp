@@ -1,0 +1,166 @@
+//===- weight_binding.cpp - parameters against a checkpoint ---------------===//
+//
+// Part of ds, an MLIR compiler for Mixture-of-Experts transformers.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ds/binding.h"
+
+#include "ds/cpu/tensor_ops.h"
+#include "ds/limits.h"
+
+#include <algorithm>
+
+namespace ds {
+
+namespace {
+
+std::string fileName(const std::string &path) {
+  size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+} // namespace
+
+Expected<ParameterTable>
+ParameterTable::create(std::vector<ParameterSpec> params) {
+  ParameterTable table;
+  for (size_t i = 0; i < params.size(); ++i) {
+    const ParameterSpec &p = params[i];
+    std::string what = "parameter '" + p.name + "'";
+    if (!table.ByName.emplace(p.name, i).second)
+      return Status::error(what + " is defined twice");
+    Expected<int64_t> bytes =
+        cpu::heldBytes(p.dtype, p.shape, what + " " + dtypeName(p.dtype));
+    if (!bytes)
+      return bytes.status();
+    std::optional<int64_t> total = checkedAdd(table.DecodedBytes, *bytes);
+    if (!total)
+      return Status::error(what + ": the parameters' bytes overflow");
+    table.DecodedBytes = *total;
+    if (p.stacked()) {
+      if (std::count(p.key.begin(), p.key.end(), '*') != 1)
+        return Status::error(what + ": stacked key '" + p.key +
+                             "' has more than one '*'");
+      if (p.shape.empty())
+        return Status::error(what + ": stacked key '" + p.key +
+                             "' needs a leading dim, the shape is []");
+      if (p.shape.front() > kMaxDimSize)
+        return Status::error(what + ": stacked key '" + p.key + "' has " +
+                             std::to_string(p.shape.front()) +
+                             " slices, more than " +
+                             std::to_string(kMaxDimSize));
+    }
+  }
+  table.Params = std::move(params);
+  return table;
+}
+
+const ParameterSpec *ParameterTable::find(std::string_view name) const {
+  auto it = ByName.find(name);
+  return it == ByName.end() ? nullptr : &Params[it->second];
+}
+
+std::vector<CheckpointTensorSpec>
+ParameterTable::checkpointTensors(const ParameterSpec &param) {
+  std::vector<CheckpointTensorSpec> tensors;
+  if (param.key.empty())
+    return tensors;
+  if (!param.stacked() || param.shape.empty()) {
+    tensors.push_back({param.key, param.dtype, param.shape, param.name, 0});
+    return tensors;
+  }
+  size_t star = param.key.find('*');
+  std::string head = param.key.substr(0, star);
+  std::string tail = param.key.substr(star + 1);
+  std::vector<int64_t> slice(param.shape.begin() + 1, param.shape.end());
+  for (int64_t i = 0; i < param.shape.front(); ++i)
+    tensors.push_back(
+        {head + std::to_string(i) + tail, param.dtype, slice, param.name, i});
+  return tensors;
+}
+
+std::vector<CheckpointTensorSpec> ParameterTable::checkpointTensors() const {
+  std::map<std::string, CheckpointTensorSpec> byKey;
+  for (const ParameterSpec &param : Params)
+    for (CheckpointTensorSpec &t : checkpointTensors(param)) {
+      std::string key = t.key;
+      byKey.insert_or_assign(std::move(key), std::move(t));
+    }
+  std::vector<CheckpointTensorSpec> tensors;
+  tensors.reserve(byKey.size());
+  for (auto &entry : byKey)
+    tensors.push_back(std::move(entry.second));
+  return tensors;
+}
+
+WeightReport checkWeights(const ParameterTable &table,
+                          const Checkpoint &checkpoint) {
+  std::map<std::string, std::string> fileOf;
+  for (const SafetensorsFile &file : checkpoint.files())
+    for (const TensorInfo &tensor : file.tensors())
+      fileOf[tensor.name] = fileName(file.path());
+
+  WeightReport report;
+  std::vector<CheckpointTensorSpec> wanted = table.checkpointTensors();
+  report.expected = wanted.size();
+  std::map<std::string_view, bool> isWanted;
+  for (const CheckpointTensorSpec &want : wanted) {
+    isWanted[want.key] = true;
+    const TensorInfo *have = checkpoint.find(want.key);
+    if (!have) {
+      report.missing.push_back(want);
+      continue;
+    }
+    bool good = true;
+    if (have->shape != want.shape) {
+      report.wrongShape.push_back({want, have, fileOf[want.key]});
+      good = false;
+    }
+    if (have->dtype != want.dtype) {
+      report.wrongDtype.push_back({want, have, fileOf[want.key]});
+      good = false;
+    }
+    report.matched += good;
+  }
+  for (const std::string &name : checkpoint.names())
+    if (!isWanted.count(name))
+      report.extra.push_back({checkpoint.find(name), fileOf[name]});
+  return report;
+}
+
+Expected<cpu::Tensor> decodeParameter(const ParameterSpec &param,
+                                      const Checkpoint &checkpoint) {
+  std::string what = "parameter @" + param.name;
+  if (param.key.empty())
+    return Status::error(what + " has no checkpoint key");
+  std::vector<CheckpointTensorSpec> tensors =
+      ParameterTable::checkpointTensors(param);
+  // One tensor decodes in place from the mapped file; stacked slices are
+  // gathered into one buffer first.
+  std::vector<uint8_t> gathered;
+  const TensorInfo *info = nullptr;
+  for (const CheckpointTensorSpec &want : tensors) {
+    info = checkpoint.find(want.key);
+    if (!info)
+      return Status::error(what + ": tensor '" + want.key +
+                           "' is missing from the checkpoint");
+    if (info->dtype != want.dtype || info->shape != want.shape)
+      return Status::error(
+          what + ": tensor '" + want.key + "' is " + dtypeName(info->dtype) +
+          cpu::shapeToString(info->shape) + ", expected " +
+          dtypeName(want.dtype) + cpu::shapeToString(want.shape));
+    if (param.stacked())
+      gathered.insert(gathered.end(), info->data, info->data + info->size);
+  }
+  // A stacked parameter of zero slices decodes from no bytes.
+  const uint8_t *data = param.stacked() ? gathered.data() : info->data;
+  size_t size = param.stacked() ? gathered.size() : info->size;
+  Expected<cpu::Tensor> tensor =
+      cpu::Tensor::decode(param.dtype, param.shape, data, size);
+  if (!tensor)
+    return tensor.status().withContext(what);
+  return tensor;
+}
+
+} // namespace ds
