@@ -114,6 +114,20 @@ Expected<std::vector<cpu::Tensor>> bindInputs(const EntrySignature &signature,
       return error("tensor '" + spec.name + "': " + tensor.message());
     args.push_back(std::move(tensor).value());
   }
+  // Then a tensor that feeds nothing is a misspelt name (`position_ids` for
+  // `positions` would silently fall back to the default positions).
+  for (const TensorInfo &info : file.tensors()) {
+    bool known = false;
+    for (const InputSpec &spec : signature.inputs)
+      known |= spec.name == info.name;
+    if (known)
+      continue;
+    std::string names;
+    for (const InputSpec &spec : signature.inputs)
+      names += (names.empty() ? "" : ", ") + spec.name;
+    return error("tensor '" + info.name + "' is no input" + of +
+                 " (its inputs: " + names + ")");
+  }
   if (Status s = checkInputs(signature, args); !s.ok())
     return error(s.message());
   return args;

@@ -21,6 +21,12 @@
 // RUN: not ds-interp %s --weights %t.w.safetensors --inputs %t.far.safetensors -o %t.out 2>&1 | FileCheck %s --check-prefix=FAR
 // FAR: ds-interp: error: {{.*}}far.safetensors: input 'positions': element 1 = 4 is outside [0, 4) (max_position_embeddings of the model)
 //
+// A tensor that feeds no input is refused: a misspelt `position_ids` would
+// otherwise fall back to the default positions silently.
+// RUN: %python %S/Inputs/st.py write %t.extra.safetensors "input_ids:I32:2=1,2" "position_ids:I64:2=2,3"
+// RUN: not ds-interp %s --weights %t.w.safetensors --inputs %t.extra.safetensors -o %t.out 2>&1 | FileCheck %s --check-prefix=EXTRA
+// EXTRA: ds-interp: error: {{.*}}extra.safetensors: tensor 'position_ids' is no input of @forward (its inputs: input_ids, positions)
+//
 // `moe.max_tokens` (ds-import --max-tokens) bounds T below the positions.
 // RUN: sed 's/moe.config = {max_position_embeddings = 4 : i64}/moe.config = {max_position_embeddings = 4 : i64}, moe.max_tokens = 2 : i64/' %s > %t.max.mlir
 // RUN: not ds-interp %t.max.mlir --weights %t.w.safetensors --inputs %t.ok.safetensors -o %t.out 2>&1 | FileCheck %s --check-prefix=MAX_TOKENS
