@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "frontend/CheckWeights.h"
-#include "frontend/StorageTypes.h"
+#include "dialects/moe/MoeStorageTypes.h"
 
 #include "dialects/moe/MoeOps.h"
 
@@ -78,7 +78,7 @@ ds::frontend::checkCheckpoint(ModuleOp module, const ModelConfig &config,
     if (!key)
       continue;
     RankedTensorType type = param.getTensorType();
-    std::optional<ds::DType> dtype = dtypeOf(type.getElementType());
+    std::optional<ds::DType> dtype = moe::dtypeOf(type.getElementType());
     if (!dtype)
       return makeError("parameter '" + param.getSymName().str() +
                        "' has no checkpoint dtype");

@@ -13,9 +13,9 @@
 #ifndef DS_INTERP_INTERPRETER_H
 #define DS_INTERP_INTERPRETER_H
 
+#include "dialects/moe/MoeStorageTypes.h"
 #include "ds/cpu/tensor.h"
 #include "ds/safetensors.h"
-#include "frontend/StorageTypes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -32,7 +32,7 @@ class ParameterOp;
 
 namespace ds::interp {
 
-using frontend::dtypeOf;
+using moe::dtypeOf;
 
 /// Whether a tensor of `dtype` and `shape` is a value of `type` (dynamic
 /// dims match any size).
