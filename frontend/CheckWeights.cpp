@@ -6,6 +6,7 @@
 
 #include "frontend/CheckWeights.h"
 #include "dialects/moe/MoeStorageTypes.h"
+#include "ds/cpu/tensor.h"
 
 #include "dialects/moe/MoeOps.h"
 
@@ -43,12 +44,9 @@ ds::frontend::detectExpertLayout(const ds::Checkpoint &checkpoint) {
   return ExpertLayout::PerExpert;
 }
 
+// "[2, 3]": the runtime's one shape printer.
 static std::string shapeText(llvm::ArrayRef<int64_t> shape) {
-  return "[" +
-         llvm::join(llvm::map_range(
-                        shape, [](int64_t d) { return std::to_string(d); }),
-                    ", ") +
-         "]";
+  return ds::cpu::shapeToString(ds::cpu::Shape(shape.begin(), shape.end()));
 }
 
 namespace {
@@ -99,7 +97,8 @@ ds::frontend::checkCheckpoint(ModuleOp module, const ModelConfig &config,
       fileOf[tensor.name] = llvm::sys::path::filename(file.path()).str();
 
   int64_t importedLayers = config.numLayers;
-  if (auto summary = module->getAttrOfType<DictionaryAttr>("moe.config"))
+  if (auto summary = module->getAttrOfType<DictionaryAttr>(
+          moe::MoeDialect::getConfigAttrName()))
     if (auto n = summary.getAs<IntegerAttr>("num_imported_layers"))
       importedLayers = n.getInt();
 

@@ -159,9 +159,10 @@ void ModelBuilder::buildForward(int64_t numLayers) {
   auto func =
       func::FuncOp::create(top, loc("forward"), "forward",
                            FunctionType::get(ctx, {ids, ids}, {logitsType}));
-  func.setArgAttr(0, "moe.name", top.getStringAttr("input_ids"));
-  func.setArgAttr(1, "moe.name", top.getStringAttr("positions"));
-  func.setResultAttr(0, "moe.name", top.getStringAttr("logits"));
+  StringRef nameAttr = moe::MoeDialect::getNameAttrName();
+  func.setArgAttr(0, nameAttr, top.getStringAttr("input_ids"));
+  func.setArgAttr(1, nameAttr, top.getStringAttr("positions"));
+  func.setResultAttr(0, nameAttr, top.getStringAttr("logits"));
   Block *entry = func.addEntryBlock();
   b.setInsertionPointToStart(entry);
   Value inputIds = entry->getArgument(0);
@@ -318,9 +319,10 @@ OwningOpRef<ModuleOp> ds::frontend::importModel(MLIRContext &context,
   OwningOpRef<ModuleOp> module =
       ModuleOp::create(FileLineColLoc::get(&context, config.sourceName, 1, 1));
   module->getOperation()->setAttr(
-      "moe.config", configSummary(top, config, options, act, numLayers));
+      moe::MoeDialect::getConfigAttrName(),
+      configSummary(top, config, options, act, numLayers));
   if (options.maxTokens)
-    module->getOperation()->setAttr("moe.max_tokens",
+    module->getOperation()->setAttr(moe::MoeDialect::getMaxTokensAttrName(),
                                     top.getI64IntegerAttr(*options.maxTokens));
   ModelBuilder(*module, config, options, act).buildForward(numLayers);
   return module;
