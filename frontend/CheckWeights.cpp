@@ -5,7 +5,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "frontend/CheckWeights.h"
-#include "frontend/StorageTypes.h"
+#include "dialects/moe/MoeParameterTable.h"
+#include "dialects/moe/MoeStorageTypes.h"
+#include "ds/cpu/tensor.h"
 
 #include "dialects/moe/MoeOps.h"
 
@@ -18,10 +20,6 @@
 
 using namespace mlir;
 using namespace ds::frontend;
-
-static llvm::Error makeError(const std::string &message) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
-}
 
 bool ds::frontend::hasCheckpoint(llvm::StringRef dir) {
   for (const char *name :
@@ -42,37 +40,9 @@ ds::frontend::detectExpertLayout(const ds::Checkpoint &checkpoint) {
   return ExpertLayout::PerExpert;
 }
 
+// "[2, 3]": the runtime's one shape printer.
 static std::string shapeText(llvm::ArrayRef<int64_t> shape) {
-  return "[" +
-         llvm::join(llvm::map_range(
-                        shape, [](int64_t d) { return std::to_string(d); }),
-                    ", ") +
-         "]";
-}
-
-llvm::Expected<ds::ParameterTable>
-ds::frontend::parameterTable(ModuleOp module) {
-  std::vector<ds::ParameterSpec> params;
-  for (auto param : module.getOps<moe::ParameterOp>()) {
-    RankedTensorType type = param.getTensorType();
-    std::optional<ds::DType> dtype = dtypeOf(type.getElementType());
-    if (!dtype && !param.getKey())
-      continue; // nothing to bind; reading it fails as an unknown parameter
-    if (!dtype)
-      return makeError("parameter '" + param.getSymName().str() +
-                       "' has no checkpoint dtype");
-    ds::ParameterSpec spec;
-    spec.name = param.getSymName().str();
-    spec.key = param.getKey().value_or("").str();
-    spec.dtype = *dtype;
-    spec.shape.assign(type.getShape().begin(), type.getShape().end());
-    params.push_back(std::move(spec));
-  }
-  ds::Expected<ds::ParameterTable> table =
-      ds::ParameterTable::create(std::move(params));
-  if (!table)
-    return makeError(table.message());
-  return std::move(table).value();
+  return ds::cpu::shapeToString(ds::cpu::Shape(shape.begin(), shape.end()));
 }
 
 /// The decoder layer a checkpoint key belongs to (`model.layers.K.`), if any.
@@ -88,13 +58,14 @@ static std::optional<int64_t> layerOf(llvm::StringRef name) {
 llvm::Expected<CheckReport>
 ds::frontend::checkCheckpoint(ModuleOp module, const ModelConfig &config,
                               const ds::Checkpoint &checkpoint) {
-  llvm::Expected<ds::ParameterTable> table = parameterTable(module);
+  llvm::Expected<ds::ParameterTable> table = moe::parameterTable(module);
   if (!table)
     return table.takeError();
   ds::WeightReport weights = ds::checkWeights(*table, checkpoint);
 
   int64_t importedLayers = config.numLayers;
-  if (auto summary = module->getAttrOfType<DictionaryAttr>("moe.config"))
+  if (auto summary = module->getAttrOfType<DictionaryAttr>(
+          moe::MoeDialect::getConfigAttrName()))
     if (auto n = summary.getAs<IntegerAttr>("num_imported_layers"))
       importedLayers = n.getInt();
 

@@ -46,11 +46,6 @@ bool hasCheckpoint(llvm::StringRef dir);
 /// (`*.experts.gate_up_proj`), else per-expert.
 ExpertLayout detectExpertLayout(const ds::Checkpoint &checkpoint);
 
-/// The parameter table of `module` for the weight binding (ds/binding.h):
-/// every `moe.parameter` with its key, dtype and shape. Fails on a parameter
-/// without a checkpoint dtype or one the table refuses.
-llvm::Expected<ds::ParameterTable> parameterTable(mlir::ModuleOp module);
-
 /// Compares `checkpoint` (opened, so validated) with every keyed
 /// `moe.parameter` of `module` with the weight binding (ds/binding.h);
 /// tensors of layers not imported are counted as ignored, not extra.

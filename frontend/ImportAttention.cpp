@@ -32,7 +32,7 @@ Value ModelBuilder::rope(Value x) {
 }
 
 static moe::WindowAttr windowAttr(MLIRContext *ctx, const LayerConfig &layer) {
-  return moe::WindowAttr::get(ctx, layer.window, layer.windowSize, 0);
+  return moe::getWindowAttr(ctx, layer.window);
 }
 
 Value ModelBuilder::buildAttention(int64_t layer, Value x) {
@@ -79,8 +79,7 @@ Value ModelBuilder::buildMlaAttention(const std::string &p, Value h,
   // under YaRN (models.md §2.2).
   double scale = 1.0 / std::sqrt(static_cast<double>(dn + dr));
   if (cfg.yarn && cfg.yarn->mscaleAllDim != 0.0) {
-    double m =
-        moe::YarnAttr::computeMscale(cfg.yarn->factor, cfg.yarn->mscaleAllDim);
+    double m = Yarn::computeMscale(cfg.yarn->factor, cfg.yarn->mscaleAllDim);
     scale *= m * m;
   }
   Value attn = moe::AttentionOp::create(b, loc(p), tokens({nh, dv}), query,

@@ -89,12 +89,12 @@ Value ModelBuilder::buildMoe(const std::string &prefix, Value h) {
   // The router gate stays unquantized in every checkpoint.
   Value gate = param(prefix + ".gate.weight", {e, cfg.hiddenSize}, weightType);
   Value bias;
-  if (r.correctionBias)
+  if (cfg.routerCorrectionBias)
     bias = param(prefix + ".gate.e_score_correction_bias", {e},
                  Float32Type::get(ctx));
-  auto config = moe::RouterAttr::get(
-      ctx, r.scoring, r.selection, r.topK, r.nGroup, r.topkGroup,
-      r.normTopkProb, llvm::APFloat(r.routedScalingFactor), options.groupFill);
+  RouterConfig routing = r;
+  routing.groupFill = moe::fromMoe(options.groupFill);
+  moe::RouterAttr config = moe::getRouterAttr(ctx, routing);
   Type weightsType =
       cfg.conventions.routerWeightsF32 ? Type(Float32Type::get(ctx)) : act;
   auto router = moe::RouterOp::create(

@@ -9,6 +9,8 @@
 
 #include "frontend/ModelConfig.h"
 
+#include "dialects/moe/MoeAttrs.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "llvm/Support/Error.h"

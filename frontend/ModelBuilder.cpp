@@ -32,18 +32,11 @@ ModelBuilder::ModelBuilder(ModuleOp module, const ModelConfig &config,
       b(ctx), params(ctx), act(activationType) {
   weightType = dtypeToType(ctx, cfg.dtype);
   params.setInsertionPointToStart(module.getBody());
-  if (cfg.fp8)
-    fp8Quant = moe::QuantAttr::get(ctx, moe::QuantScheme::fp8_e4m3,
-                                   {cfg.fp8BlockRows, cfg.fp8BlockCols});
-  ropeStyle = moe::RopeStyleAttr::get(ctx, cfg.ropeInterleaved
-                                               ? moe::RopeStyle::interleaved
-                                               : moe::RopeStyle::half_split);
-  if (const std::optional<YarnConfig> &y = cfg.yarn)
-    ropeScaling = moe::YarnAttr::get(
-        ctx, llvm::APFloat(y->factor), y->originalMaxPositionEmbeddings,
-        llvm::APFloat(y->betaFast), llvm::APFloat(y->betaSlow),
-        llvm::APFloat(y->mscale), llvm::APFloat(y->mscaleAllDim),
-        llvm::APFloat(y->attentionFactor), y->truncate);
+  if (cfg.quant)
+    fp8Quant = moe::getQuantAttr(ctx, *cfg.quant);
+  ropeStyle = moe::getRopeStyleAttr(ctx, cfg.ropeStyle);
+  if (cfg.yarn)
+    ropeScaling = moe::getYarnAttr(ctx, *cfg.yarn);
 }
 
 Location ModelBuilder::loc(const Twine &name) {
@@ -76,14 +69,14 @@ ModelBuilder::Weight ModelBuilder::linearWeight(const std::string &prefix,
                                                 ArrayRef<int64_t> stack) {
   SmallVector<int64_t> shape(stack);
   shape.append({out, in});
-  if (!cfg.fp8)
+  if (!cfg.quant)
     return {param(prefix + ".weight", shape, weightType), Value()};
   Weight w;
   w.weight = param(prefix + ".weight", shape, Float8E4M3FNType::get(ctx));
   SmallVector<int64_t> scaleShape(stack);
   scaleShape.append(
-      {static_cast<int64_t>(llvm::divideCeil(out, cfg.fp8BlockRows)),
-       static_cast<int64_t>(llvm::divideCeil(in, cfg.fp8BlockCols))});
+      {static_cast<int64_t>(llvm::divideCeil(out, cfg.quant->blockRows)),
+       static_cast<int64_t>(llvm::divideCeil(in, cfg.quant->blockCols))});
   w.scales =
       param(prefix + ".weight_scale_inv", scaleShape, Float32Type::get(ctx));
   return w;
@@ -166,9 +159,10 @@ void ModelBuilder::buildForward(int64_t numLayers) {
   auto func =
       func::FuncOp::create(top, loc("forward"), "forward",
                            FunctionType::get(ctx, {ids, ids}, {logitsType}));
-  func.setArgAttr(0, "moe.name", top.getStringAttr("input_ids"));
-  func.setArgAttr(1, "moe.name", top.getStringAttr("positions"));
-  func.setResultAttr(0, "moe.name", top.getStringAttr("logits"));
+  StringRef nameAttr = moe::MoeDialect::getNameAttrName();
+  func.setArgAttr(0, nameAttr, top.getStringAttr("input_ids"));
+  func.setArgAttr(1, nameAttr, top.getStringAttr("positions"));
+  func.setResultAttr(0, nameAttr, top.getStringAttr("logits"));
   Block *entry = func.addEntryBlock();
   b.setInsertionPointToStart(entry);
   Value inputIds = entry->getArgument(0);
@@ -257,9 +251,11 @@ static DictionaryAttr configSummary(Builder &b, const ModelConfig &cfg,
         b.getStringAttr(options.expertLayout == ExpertLayout::Fused
                             ? "fused"
                             : "per-expert"));
-    add("scoring_func", b.getStringAttr(moe::stringifyScoring(r.scoring)));
-    add("topk_method", b.getStringAttr(moe::stringifySelection(r.selection)));
-    if (r.selection != moe::Selection::greedy) {
+    add("scoring_func",
+        b.getStringAttr(moe::stringifyScoring(moe::toMoe(r.scoring))));
+    add("topk_method",
+        b.getStringAttr(moe::stringifySelection(moe::toMoe(r.selection))));
+    if (r.selection != Selection::Greedy) {
       add("n_group", b.getI64IntegerAttr(r.nGroup));
       add("topk_group", b.getI64IntegerAttr(r.topkGroup));
     }
@@ -271,9 +267,9 @@ static DictionaryAttr configSummary(Builder &b, const ModelConfig &cfg,
   for (auto [i, layer] : llvm::enumerate(cfg.layers)) {
     if (layer.moe)
       moeLayers.push_back(i);
-    if (layer.window == moe::WindowKind::sliding) {
+    if (layer.window.kind == WindowKind::Sliding) {
       slidingLayers.push_back(i);
-      window = layer.windowSize;
+      window = layer.window.size;
     }
   }
   add("moe_layers", b.getDenseI64ArrayAttr(moeLayers));
@@ -281,10 +277,11 @@ static DictionaryAttr configSummary(Builder &b, const ModelConfig &cfg,
     add("sliding_window", b.getI64IntegerAttr(window));
     add("sliding_layers", b.getDenseI64ArrayAttr(slidingLayers));
   }
-  if (cfg.fp8)
+  if (cfg.quant)
     add("quantization",
-        b.getStringAttr("fp8_e4m3 block " + std::to_string(cfg.fp8BlockRows) +
-                        "x" + std::to_string(cfg.fp8BlockCols)));
+        b.getStringAttr(std::string(quantSchemeName(cfg.quant->scheme)) +
+                        " block " + std::to_string(cfg.quant->blockRows) + "x" +
+                        std::to_string(cfg.quant->blockCols)));
   return b.getDictionaryAttr(attrs);
 }
 
@@ -313,7 +310,7 @@ ds::frontend::importModel(MLIRContext &context, const ModelConfig &config,
     return fail(llvm::formatv("--max-tokens {0} must be <= {1} (ds's "
                               "ceiling on one dimension)",
                               *options.maxTokens, ds::kMaxDimSize));
-  if (options.expertLayout == ExpertLayout::Fused && config.fp8)
+  if (options.expertLayout == ExpertLayout::Fused && config.quant)
     return fail("the fused expert layout has no FP8 scale layout; FP8 "
                 "checkpoints store one tensor per expert");
 
@@ -321,9 +318,10 @@ ds::frontend::importModel(MLIRContext &context, const ModelConfig &config,
   OwningOpRef<ModuleOp> module =
       ModuleOp::create(FileLineColLoc::get(&context, config.sourceName, 1, 1));
   module->getOperation()->setAttr(
-      "moe.config", configSummary(top, config, options, act, numLayers));
+      moe::MoeDialect::getConfigAttrName(),
+      configSummary(top, config, options, act, numLayers));
   if (options.maxTokens)
-    module->getOperation()->setAttr("moe.max_tokens",
+    module->getOperation()->setAttr(moe::MoeDialect::getMaxTokensAttrName(),
                                     top.getI64IntegerAttr(*options.maxTokens));
   ModelBuilder(*module, config, options, act).buildForward(numLayers);
   return std::move(module);

@@ -12,6 +12,7 @@
 
 #include "frontend/ImportModel.h"
 
+#include "dialects/moe/MoeAttrConversion.h"
 #include "dialects/moe/MoeOps.h"
 
 #include "mlir/IR/Builders.h"

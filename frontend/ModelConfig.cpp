@@ -14,6 +14,7 @@
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <algorithm>
 #include <cmath>
 
 using namespace llvm;
@@ -171,7 +172,8 @@ void ConfigReader::readCommon() {
 void ConfigReader::readRope() {
   // MLA rotates interleaved pairs (the checkpoints are laid out for it); the
   // other families use the half-split (rotate_half) form.
-  cfg.ropeInterleaved = isMla(cfg.family);
+  cfg.ropeStyle =
+      isMla(cfg.family) ? RopeStyle::Interleaved : RopeStyle::HalfSplit;
 
   // transformers v5: `rope_parameters` holds theta and the scaling.
   if (const json::Object *params = f.getObject("rope_parameters")) {
@@ -200,37 +202,44 @@ void ConfigReader::readYarn(ConfigFields &rope) {
                             "and \"yarn\")");
     return;
   }
-  YarnConfig yarn;
+  Yarn yarn;
   yarn.factor = rope.requireNumber("factor");
-  if (!rope.failed() && !(yarn.factor >= 1.0))
-    rope.failField("factor", "yarn factor must be >= 1");
-  if (!rope.failed() && !std::isfinite(yarn.factor))
-    rope.failField("factor", "yarn factor must be finite");
   yarn.originalMaxPositionEmbeddings =
       rope.getInt("original_max_position_embeddings")
           .value_or(f.getInt("original_max_position_embeddings").value_or(0));
-  if (!rope.failed() && yarn.originalMaxPositionEmbeddings < 1)
-    rope.failField("original_max_position_embeddings",
-                   "yarn needs original_max_position_embeddings >= 1");
   yarn.betaFast = rope.getNumber("beta_fast").value_or(32.0);
   yarn.betaSlow = rope.getNumber("beta_slow").value_or(1.0);
-  if (!rope.failed() && !(yarn.betaFast > yarn.betaSlow && yarn.betaSlow > 0 &&
-                          std::isfinite(yarn.betaFast)))
-    rope.failField("beta_fast",
-                   formatv("yarn needs a finite beta_fast > beta_slow "
-                           "({0}) > 0",
-                           yarn.betaSlow));
   yarn.mscale = rope.getNumber("mscale").value_or(0.0);
   yarn.mscaleAllDim = rope.getNumber("mscale_all_dim").value_or(0.0);
   yarn.attentionFactor = rope.getNumber("attention_factor").value_or(0.0);
   yarn.truncate = rope.getBool("truncate").value_or(true);
-  if (!rope.failed() &&
-      !(yarn.mscale >= 0 && yarn.mscaleAllDim >= 0 &&
-        yarn.attentionFactor >= 0 && std::isfinite(yarn.mscale) &&
-        std::isfinite(yarn.mscaleAllDim) &&
-        std::isfinite(yarn.attentionFactor)))
-    rope.failField("mscale", "yarn mscale, mscale_all_dim and "
-                             "attention_factor must be finite and >= 0");
+  if (rope.failed())
+    return;
+  // The rules are Yarn::validate()'s; errors name the config key.
+  Yarn::Rule rule;
+  if (Status s = yarn.validate(&rule); !s.ok()) {
+    switch (rule) {
+    case Yarn::Rule::Factor:
+      return rope.failField("factor", std::isfinite(yarn.factor)
+                                          ? "yarn factor must be >= 1"
+                                          : "yarn factor must be finite");
+    case Yarn::Rule::OriginalMaxPositionEmbeddings:
+      return rope.failField("original_max_position_embeddings",
+                            "yarn needs original_max_position_embeddings >= 1");
+    case Yarn::Rule::Betas:
+      return rope.failField(
+          "beta_fast",
+          formatv("yarn needs beta_fast > beta_slow ({0}) > 0", yarn.betaSlow));
+    case Yarn::Rule::Mscales:
+      return rope.failField(
+          std::isfinite(yarn.mscale) && yarn.mscale >= 0 ? "mscale_all_dim"
+                                                         : "mscale",
+          "yarn mscale and mscale_all_dim must be finite and >= 0");
+    case Yarn::Rule::AttentionFactor:
+      return rope.failField("attention_factor",
+                            "yarn attention_factor must be finite and >= 0");
+    }
+  }
   cfg.yarn = yarn;
 }
 
@@ -371,11 +380,6 @@ void ConfigReader::readFeedForward() {
 void ConfigReader::readRouter() {
   RouterConfig &r = cfg.router;
   r.topK = f.requireInt("num_experts_per_tok");
-  f.checkAtLeast("num_experts_per_tok", r.topK, 1);
-  if (!f.failed() && r.topK > cfg.numExperts)
-    f.failField("num_experts_per_tok",
-                formatv("top-k must not exceed the number of experts ({0})",
-                        cfg.numExperts));
 
   switch (cfg.family) {
   case Family::DeepseekV3:
@@ -384,28 +388,27 @@ void ConfigReader::readRouter() {
     std::string scoring =
         f.getString("scoring_func").value_or(v3 ? "sigmoid" : "softmax");
     if (scoring == "softmax")
-      r.scoring = moe::Scoring::softmax;
+      r.scoring = Scoring::Softmax;
     else if (scoring == "sigmoid")
-      r.scoring = moe::Scoring::sigmoid;
+      r.scoring = Scoring::Sigmoid;
     else if (!f.failed())
       f.failField("scoring_func", "expected \"softmax\" or \"sigmoid\"");
     std::string method =
         f.getString("topk_method").value_or(v3 ? "noaux_tc" : "greedy");
     if (method == "greedy")
-      r.selection = moe::Selection::greedy;
+      r.selection = Selection::Greedy;
     else if (method == "group_limited_greedy")
-      r.selection = moe::Selection::group_limited;
+      r.selection = Selection::GroupLimited;
     else if (method == "noaux_tc")
-      r.selection = moe::Selection::noaux_tc;
+      r.selection = Selection::NoauxTc;
     else if (!f.failed())
       f.failField("topk_method", "expected \"greedy\", "
                                  "\"group_limited_greedy\" or \"noaux_tc\"");
     r.normTopkProb = f.getBool("norm_topk_prob").value_or(v3);
     r.routedScalingFactor =
         f.getNumber("routed_scaling_factor").value_or(v3 ? 2.5 : 1.0);
-    f.checkPositive("routed_scaling_factor", r.routedScalingFactor);
-    r.correctionBias = r.selection == moe::Selection::noaux_tc;
-    if (r.selection != moe::Selection::greedy) {
+    cfg.routerCorrectionBias = r.selection == Selection::NoauxTc;
+    if (r.selection != Selection::Greedy) {
       r.nGroup = f.getInt("n_group").value_or(v3 ? 8 : 1);
       r.topkGroup = f.getInt("topk_group").value_or(v3 ? 4 : 1);
     }
@@ -425,29 +428,48 @@ void ConfigReader::readRouter() {
     r.normTopkProb = f.getBool("norm_topk_prob").value_or(false);
     break;
   }
-  if (f.failed() || r.selection == moe::Selection::greedy)
+  if (f.failed())
     return;
 
-  // Group-limited selection (models.md §2.4).
-  if (!f.checkAtLeast("n_group", r.nGroup, 1))
+  // The rules are RouterConfig::validate()'s (models.md §2.4); errors name
+  // the config key.
+  RouterConfig::Rule rule;
+  Status s = r.validate(cfg.numExperts, &rule);
+  if (s.ok())
     return;
-  if (cfg.numExperts % r.nGroup != 0)
+  int64_t perGroup = cfg.numExperts / std::max<int64_t>(r.nGroup, 1);
+  switch (rule) {
+  case RouterConfig::Rule::TopK:
+    return f.failField("num_experts_per_tok", "must be >= 1");
+  case RouterConfig::Rule::TopKExperts:
+    return f.failField(
+        "num_experts_per_tok",
+        formatv("top-k must not exceed the number of experts ({0})",
+                cfg.numExperts));
+  case RouterConfig::Rule::TopKKeptGroups:
+    return f.failField(
+        "num_experts_per_tok",
+        formatv("top-k must not exceed the experts of the kept groups "
+                "(topk_group {0} x {1})",
+                r.topkGroup, perGroup));
+  case RouterConfig::Rule::NGroup:
+    return f.failField("n_group", "must be >= 1");
+  case RouterConfig::Rule::GreedyGroups:
+    return f.fail(s.message());
+  case RouterConfig::Rule::NGroupDivides:
     return f.failField("n_group",
                        formatv("the number of experts ({0}) must be divisible "
                                "by n_group",
                                cfg.numExperts));
-  if (r.topkGroup < 1 || r.topkGroup > r.nGroup)
-    return f.failField("topk_group",
-                       formatv("must be in [1, n_group = {0}]", r.nGroup));
-  int64_t perGroup = cfg.numExperts / r.nGroup;
-  if (r.selection == moe::Selection::noaux_tc && perGroup < 2)
+  case RouterConfig::Rule::NoauxGroupSize:
     return f.failField("n_group", "noaux_tc scores a group by its two best "
                                   "experts, so each group needs >= 2 experts");
-  if (r.topK > r.topkGroup * perGroup)
-    f.failField("num_experts_per_tok",
-                formatv("top-k must not exceed the experts of the kept groups "
-                        "(topk_group {0} x {1})",
-                        r.topkGroup, perGroup));
+  case RouterConfig::Rule::TopkGroup:
+    return f.failField("topk_group",
+                       formatv("must be in [1, n_group = {0}]", r.nGroup));
+  case RouterConfig::Rule::RoutedScalingFactor:
+    return f.failField("routed_scaling_factor", "must be a finite number > 0");
+  }
 }
 
 void ConfigReader::readQuantization() {
@@ -462,6 +484,7 @@ void ConfigReader::readQuantization() {
   if (std::optional<std::string> fmt = q.getString("fmt"))
     if (*fmt != "e4m3")
       return q.failField("fmt", "only \"e4m3\" is supported");
+  Quant blocks; // DeepSeek's default: fp8_e4m3 in 128x128 blocks
   if (const json::Array *block = q.getArray("weight_block_size")) {
     if (block->size() != 2 || !(*block)[0].getAsInteger() ||
         !(*block)[1].getAsInteger() || *(*block)[0].getAsInteger() < 1 ||
@@ -473,10 +496,15 @@ void ConfigReader::readQuantization() {
       return q.failField(
           "weight_block_size",
           formatv("block sizes must be <= {0} (ds's ceiling)", kMaxDimSize));
-    cfg.fp8BlockRows = *(*block)[0].getAsInteger();
-    cfg.fp8BlockCols = *(*block)[1].getAsInteger();
+    blocks.blockRows = *(*block)[0].getAsInteger();
+    blocks.blockCols = *(*block)[1].getAsInteger();
   }
-  cfg.fp8 = !q.failed();
+  if (q.failed())
+    return;
+  if (Status s = blocks.validate(); !s.ok())
+    return q.failField("weight_block_size",
+                       "expected two positive integers [rows, cols]");
+  cfg.quant = blocks;
 }
 
 void ConfigReader::readLayers() {
@@ -545,6 +573,17 @@ void ConfigReader::assignMoeLayers() {
   }
 }
 
+/// The sliding window of `size` keys that `sliding_window` asks for, checked
+/// by Window::validate() (its one rule here: size >= 1).
+static Window slidingWindow(ConfigFields &f, int64_t size) {
+  Window window{WindowKind::Sliding, size, 0};
+  if (f.failed())
+    return window;
+  if (Status s = window.validate(); !s.ok())
+    f.failField("sliding_window", "must be >= 1");
+  return window;
+}
+
 void ConfigReader::readWindows() {
   if (f.failed())
     return;
@@ -554,7 +593,7 @@ void ConfigReader::readWindows() {
       return f.failField(
           "layer_types",
           formatv("expected {0} entries (num_hidden_layers)", cfg.numLayers));
-    int64_t window = 0;
+    Window window;
     for (auto [i, v] : llvm::enumerate(*types)) {
       std::optional<StringRef> type = v.getAsString();
       if (type == "full_attention")
@@ -563,29 +602,28 @@ void ConfigReader::readWindows() {
         return f.failField("layer_types",
                            "entries must be \"full_attention\" or "
                            "\"sliding_attention\"");
-      if (!window) {
-        window = f.requireInt("sliding_window");
-        if (!f.checkAtLeast("sliding_window", window, 1))
+      if (!window.size) {
+        window = slidingWindow(f, f.requireInt("sliding_window"));
+        if (f.failed())
           return;
       }
-      cfg.layers[i].window = moe::WindowKind::sliding;
-      cfg.layers[i].windowSize = window;
+      cfg.layers[i].window = window;
     }
     return;
   }
-  std::optional<int64_t> window = f.getInt("sliding_window");
-  if (!window)
+  std::optional<int64_t> size = f.getInt("sliding_window");
+  if (!size)
     return;
   switch (cfg.family) {
-  case Family::Mixtral:
+  case Family::Mixtral: {
     // Mistral-style: every layer slides when `sliding_window` is set.
-    if (!f.checkAtLeast("sliding_window", *window, 1))
+    Window window = slidingWindow(f, *size);
+    if (f.failed())
       return;
-    for (LayerConfig &layer : cfg.layers) {
-      layer.window = moe::WindowKind::sliding;
-      layer.windowSize = *window;
-    }
+    for (LayerConfig &layer : cfg.layers)
+      layer.window = window;
     return;
+  }
   case Family::Qwen2Moe:
   case Family::Qwen3Moe: {
     // Qwen2-style: only with `use_sliding_window`; the transformers config
@@ -593,15 +631,14 @@ void ConfigReader::readWindows() {
     // (models.md §2.5).
     if (!f.getBool("use_sliding_window").value_or(false))
       return;
-    if (!f.checkAtLeast("sliding_window", *window, 1))
+    Window window = slidingWindow(f, *size);
+    if (f.failed())
       return;
     int64_t maxWindowLayers =
         f.getInt("max_window_layers").value_or(cfg.numLayers);
     for (int64_t i = 0; i < cfg.numLayers; ++i) {
-      if ((i + 1) % 2 == 1 && i < maxWindowLayers) {
-        cfg.layers[i].window = moe::WindowKind::sliding;
-        cfg.layers[i].windowSize = *window;
-      }
+      if ((i + 1) % 2 == 1 && i < maxWindowLayers)
+        cfg.layers[i].window = window;
     }
     return;
   }
@@ -741,8 +778,8 @@ static Error checkJsonNesting(StringRef json, StringRef sourceName) {
   return Error::success();
 }
 
-Expected<ModelConfig> ds::frontend::parseModelConfig(StringRef json,
-                                                     StringRef sourceName) {
+llvm::Expected<ModelConfig>
+ds::frontend::parseModelConfig(StringRef json, StringRef sourceName) {
   if (json.size() > kMaxConfigBytes)
     return createStringError(inconvertibleErrorCode(),
                              "%s: %zu bytes is larger than a config can be "
@@ -751,7 +788,7 @@ Expected<ModelConfig> ds::frontend::parseModelConfig(StringRef json,
                              kMaxConfigBytes);
   if (Error error = checkJsonNesting(json, sourceName))
     return std::move(error);
-  Expected<json::Value> parsed = json::parse(json);
+  llvm::Expected<json::Value> parsed = json::parse(json);
   if (!parsed)
     return createStringError(inconvertibleErrorCode(), "%s: not valid JSON: %s",
                              sourceName.str().c_str(),

@@ -14,6 +14,7 @@
 
 #include "dialects/moe/MoeAttrs.h"
 #include "ds/limits.h"
+#include "ds/op_attrs.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
@@ -39,31 +40,6 @@ enum class Family {
 /// The `model_type` string of a family.
 llvm::StringRef familyName(Family family);
 
-/// YaRN rope scaling (models.md §2.2).
-struct YarnConfig {
-  double factor = 1.0;
-  int64_t originalMaxPositionEmbeddings = 0;
-  double betaFast = 32.0;
-  double betaSlow = 1.0;
-  double mscale = 0.0;       // 0: unset
-  double mscaleAllDim = 0.0; // 0: unset
-  double attentionFactor = 0.0;
-  bool truncate = true;
-};
-
-/// Router (gate) configuration (models.md §2.4).
-struct RouterConfig {
-  moe::Scoring scoring = moe::Scoring::softmax;
-  moe::Selection selection = moe::Selection::greedy;
-  int64_t topK = 1;
-  int64_t nGroup = 1;
-  int64_t topkGroup = 1;
-  bool normTopkProb = false;
-  double routedScalingFactor = 1.0;
-  /// `e_score_correction_bias` exists (noaux_tc).
-  bool correctionBias = false;
-};
-
 /// Multi-head latent attention dimensions (DeepSeek-V2/V3).
 struct MlaConfig {
   std::optional<int64_t> qLoraRank; // nullopt: a single q_proj
@@ -83,8 +59,7 @@ enum class QKNorm {
 /// What one decoder layer holds.
 struct LayerConfig {
   bool moe = false;
-  moe::WindowKind window = moe::WindowKind::global;
-  int64_t windowSize = 0;
+  Window window;
 };
 
 /// Checkpoint names and dtype conventions that differ between families. The
@@ -106,7 +81,9 @@ struct FamilyConventions {
   bool routerWeightsF32 = false;
 };
 
-/// A normalized model configuration.
+/// A normalized model configuration. The op attribute sets (router, YaRN,
+/// windows, quantization) are the shared structs of ds/op_attrs.h, checked
+/// with their validate().
 struct ModelConfig {
   Family family = Family::Mixtral;
   std::string sourceName; // file the config came from (for messages)
@@ -130,14 +107,17 @@ struct ModelConfig {
   QKNorm qkNorm = QKNorm::None;
   std::optional<double> clipQkv;
   double ropeTheta = 10000.0;
-  bool ropeInterleaved = false;
-  std::optional<YarnConfig> yarn;
+  RopeStyle ropeStyle = RopeStyle::HalfSplit;
+  std::optional<Yarn> yarn;
 
   // Feed-forward.
   int64_t intermediateSize = 0;    // dense MLP width
   int64_t moeIntermediateSize = 0; // routed expert width
   int64_t numExperts = 0;
+  /// The router, except `groupFill` (an import option).
   RouterConfig router;
+  /// `e_score_correction_bias` exists (noaux_tc).
+  bool routerCorrectionBias = false;
   /// Total width of the shared expert MLP (0: none).
   int64_t sharedIntermediateSize = 0;
   /// Qwen2-MoE: the shared expert output is scaled by
@@ -146,8 +126,7 @@ struct ModelConfig {
 
   // Weights.
   /// DeepSeek FP8 checkpoints: block-quantized e4m3 linears.
-  bool fp8 = false;
-  int64_t fp8BlockRows = 128, fp8BlockCols = 128;
+  std::optional<Quant> quant;
 
   std::vector<LayerConfig> layers;
   FamilyConventions conventions;

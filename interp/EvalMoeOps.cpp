@@ -9,6 +9,7 @@
 
 #include "interp/EvalContext.h"
 
+#include "dialects/moe/MoeAttrConversion.h"
 #include "dialects/moe/MoeOps.h"
 #include "ds/cpu/ops.h"
 
@@ -17,93 +18,6 @@
 using namespace mlir;
 using namespace ds;
 using namespace ds::interp;
-
-//===----------------------------------------------------------------------===//
-// Attribute conversion
-//===----------------------------------------------------------------------===//
-
-static std::optional<cpu::Quant> toQuant(std::optional<moe::QuantAttr> attr) {
-  if (!attr)
-    return std::nullopt;
-  cpu::Quant quant;
-  switch (attr->getScheme()) {
-  case moe::QuantScheme::fp8_e4m3:
-    quant.scheme = cpu::QuantScheme::FP8E4M3;
-    break;
-  case moe::QuantScheme::int8:
-    quant.scheme = cpu::QuantScheme::Int8;
-    break;
-  case moe::QuantScheme::int4:
-    quant.scheme = cpu::QuantScheme::Int4;
-    break;
-  }
-  quant.blockRows = attr->getBlock()[0];
-  quant.blockCols = attr->getBlock()[1];
-  return quant;
-}
-
-static std::optional<cpu::Yarn> toYarn(std::optional<moe::YarnAttr> attr) {
-  if (!attr)
-    return std::nullopt;
-  cpu::Yarn yarn;
-  yarn.factor = attr->getFactor().convertToDouble();
-  yarn.originalMaxPositionEmbeddings = attr->getOriginalMaxPositionEmbeddings();
-  yarn.betaFast = attr->getBetaFast().convertToDouble();
-  yarn.betaSlow = attr->getBetaSlow().convertToDouble();
-  yarn.mscale = attr->getMscale().convertToDouble();
-  yarn.mscaleAllDim = attr->getMscaleAllDim().convertToDouble();
-  yarn.attentionFactor = attr->getAttentionFactor().convertToDouble();
-  yarn.truncate = attr->getTruncate();
-  return yarn;
-}
-
-static cpu::Window toWindow(moe::WindowAttr attr) {
-  cpu::Window window;
-  switch (attr.getKind()) {
-  case moe::WindowKind::global:
-    window.kind = cpu::WindowKind::Global;
-    break;
-  case moe::WindowKind::sliding:
-    window.kind = cpu::WindowKind::Sliding;
-    break;
-  case moe::WindowKind::chunked:
-    window.kind = cpu::WindowKind::Chunked;
-    break;
-  case moe::WindowKind::local_global:
-    window.kind = cpu::WindowKind::LocalGlobal;
-    break;
-  }
-  window.size = attr.getSize();
-  window.sinks = attr.getSinks();
-  return window;
-}
-
-static cpu::RouterConfig toRouter(moe::RouterAttr attr) {
-  cpu::RouterConfig config;
-  config.scoring = attr.getScoring() == moe::Scoring::sigmoid
-                       ? cpu::Scoring::Sigmoid
-                       : cpu::Scoring::Softmax;
-  switch (attr.getSelection()) {
-  case moe::Selection::greedy:
-    config.selection = cpu::Selection::Greedy;
-    break;
-  case moe::Selection::group_limited:
-    config.selection = cpu::Selection::GroupLimited;
-    break;
-  case moe::Selection::noaux_tc:
-    config.selection = cpu::Selection::NoauxTc;
-    break;
-  }
-  config.topK = attr.getTopK();
-  config.nGroup = attr.getNGroup();
-  config.topkGroup = attr.getTopkGroup();
-  config.normTopkProb = attr.getNormTopkProb();
-  config.routedScalingFactor = attr.getRoutedScalingFactor().convertToDouble();
-  config.groupFill = attr.getGroupFill() == moe::GroupFill::zero
-                         ? cpu::GroupFill::Zero
-                         : cpu::GroupFill::NegInf;
-  return config;
-}
 
 //===----------------------------------------------------------------------===//
 // Ops
@@ -183,7 +97,7 @@ LogicalResult ds::interp::evalMoeOp(Operation *op, EvalContext &ctx,
           return failure();
         return bindOne(
             op, ctx,
-            cpu::linear(x, w, scales, bias, toQuant(l.getQuant()), out()));
+            cpu::linear(x, w, scales, bias, moe::toQuant(l.getQuant()), out()));
       })
       .Case([&](moe::SwiGLUOp s) {
         auto &gate = in.get(s.getGate());
@@ -204,12 +118,10 @@ LogicalResult ds::interp::evalMoeOp(Operation *op, EvalContext &ctx,
         auto &positions = in.get(r.getPositions());
         if (!in.ok)
           return failure();
-        auto style = r.getStyle() == moe::RopeStyle::interleaved
-                         ? cpu::RopeStyle::Interleaved
-                         : cpu::RopeStyle::HalfSplit;
         return bindOne(op, ctx,
                        cpu::rope(x, positions, r.getTheta().convertToDouble(),
-                                 style, toYarn(r.getScaling()), out()));
+                                 moe::fromMoe(r.getStyle()),
+                                 moe::toYarn(r.getScaling()), out()));
       })
       .Case([&](moe::AttentionOp a) {
         auto &q = in.get(a.getQuery());
@@ -221,7 +133,7 @@ LogicalResult ds::interp::evalMoeOp(Operation *op, EvalContext &ctx,
         return bindOne(op, ctx,
                        cpu::attention(q, k, v, shared,
                                       a.getScale().convertToDouble(),
-                                      toWindow(a.getWindow()), out()));
+                                      moe::toWindow(a.getWindow()), out()));
       })
       .Case([&](moe::RouterOp r) -> LogicalResult {
         auto &x = in.get(r.getInput());
@@ -230,7 +142,8 @@ LogicalResult ds::interp::evalMoeOp(Operation *op, EvalContext &ctx,
         if (!in.ok)
           return failure();
         FailureOr<cpu::RouterResult> res = check(
-            cpu::router(x, gate, bias, toRouter(r.getConfig()), out(0)), op);
+            cpu::router(x, gate, bias, moe::toRouter(r.getConfig()), out(0)),
+            op);
         if (failed(res) || failed(ctx.bind(r.getWeights(), res->weights, op)))
           return failure();
         return ctx.bind(r.getIndices(), std::move(res->indices), op);
@@ -249,7 +162,7 @@ LogicalResult ds::interp::evalMoeOp(Operation *op, EvalContext &ctx,
           return failure();
         return bindOne(op, ctx,
                        cpu::experts(x, weights, indices, gate, up, down, scales,
-                                    toQuant(e.getQuant()), out()));
+                                    moe::toQuant(e.getQuant()), out()));
       })
       .Case([&](moe::DispatchOp d) -> LogicalResult {
         auto &x = in.get(d.getInput());
@@ -273,7 +186,7 @@ LogicalResult ds::interp::evalMoeOp(Operation *op, EvalContext &ctx,
           return failure();
         return bindOne(op, ctx,
                        cpu::groupedMatmul(rows, w, offsets, scales,
-                                          toQuant(g.getQuant()), out()));
+                                          moe::toQuant(g.getQuant()), out()));
       })
       .Case([&](moe::CombineOp c) {
         auto &rows = in.get(c.getInput());

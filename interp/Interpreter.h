@@ -18,10 +18,10 @@
 #define DS_INTERP_INTERPRETER_H
 
 #include "ds/binding.h"
+#include "dialects/moe/MoeStorageTypes.h"
 #include "ds/cpu/tensor.h"
 #include "ds/memory.h"
 #include "ds/safetensors.h"
-#include "frontend/StorageTypes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -35,7 +35,7 @@
 
 namespace ds::interp {
 
-using frontend::dtypeOf;
+using moe::dtypeOf;
 
 /// Whether a tensor of `dtype` and `shape` is a value of `type` (dynamic
 /// dims match any size).

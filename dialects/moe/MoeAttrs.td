@@ -131,12 +131,6 @@ def Moe_YarnAttr : Moe_Attr<"Yarn", "yarn"> {
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
-  let extraClassDeclaration = [{
-    /// YaRN's magnitude correction `0.1·m·ln(s) + 1` (1 when `s <= 1`).
-    static double computeMscale(double scale, double m);
-    /// The factor applied to cos/sin (explicit or derived, see above).
-    double getEffectiveAttentionFactor() const;
-  }];
 }
 
 //===----------------------------------------------------------------------===//

@@ -42,6 +42,24 @@ def Moe_Dialect : Dialect {
   let useDefaultAttributePrinterParser = 1;
   let extraClassDeclaration = [{
     void registerAttributes();
+
+    // The discardable attributes the ds tools write and read, named once.
+
+    /// `moe.name` (string) on an argument or result of the forward function:
+    /// the name of the input or output (`input_ids`, `positions`, `logits`).
+    static constexpr ::llvm::StringLiteral getNameAttrName() {
+      return ::llvm::StringLiteral("moe.name");
+    }
+    /// `moe.config` (dictionary) on the module: the imported config's key
+    /// facts.
+    static constexpr ::llvm::StringLiteral getConfigAttrName() {
+      return ::llvm::StringLiteral("moe.config");
+    }
+    /// `moe.max_tokens` (i64) on the module: the token bound ds-import was
+    /// given.
+    static constexpr ::llvm::StringLiteral getMaxTokensAttrName() {
+      return ::llvm::StringLiteral("moe.max_tokens");
+    }
   }];
   let hasCanonicalizer = 0;
   let dependentDialects = ["::mlir::arith::ArithDialect",

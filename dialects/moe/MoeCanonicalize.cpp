@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "dialects/moe/MoeAttrConversion.h"
 #include "dialects/moe/MoeOps.h"
 
 #include "mlir/IR/Matchers.h"
@@ -38,7 +39,7 @@ struct DropIdentityYarn : OpRewritePattern<RopeOp> {
                                 PatternRewriter &rewriter) const override {
     YarnAttr yarn = op.getScalingAttr();
     if (!yarn || !yarn.getFactor().isExactlyValue(1.0) ||
-        yarn.getEffectiveAttentionFactor() != 1.0)
+        toYarn(yarn).effectiveAttentionFactor() != 1.0)
       return rewriter.notifyMatchFailure(op, "no identity yarn scaling");
     rewriter.modifyOpInPlace(op, [&] { op.removeScalingAttr(); });
     return success();

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "dialects/moe/MoeAttrConversion.h"
 #include "dialects/moe/MoeOps.h"
 #include "dialects/moe/MoeVerifyUtils.h"
 
@@ -65,30 +66,14 @@ LogicalResult RouterOp::verify() {
     return failure();
 
   RouterAttr config = getConfig();
-  int64_t topK = config.getTopK(), groups = config.getNGroup();
+  int64_t topK = config.getTopK();
   if (failed(verifyDim(*this, "weights dim 1 (config top_k)",
                        tensorType(getWeights()).getDimSize(1), topK)))
     return failure();
-  if (topK > experts)
-    return emitOpError("top_k (")
-           << topK << ") exceeds the number of experts (" << experts << ")";
-  if (experts % groups != 0)
-    return emitOpError("the number of experts (")
-           << experts << ") must be divisible by n_group (" << groups << ")";
-  int64_t perGroup = experts / groups;
-  Selection selection = config.getSelection();
-  if (selection != Selection::greedy && topK > config.getTopkGroup() * perGroup)
-    return emitOpError("top_k (")
-           << topK << ") exceeds the experts of the kept groups (topk_group "
-           << config.getTopkGroup() << " x " << perGroup << ")";
-  if (selection == Selection::noaux_tc) {
-    if (perGroup < 2)
-      return emitOpError("noaux_tc scores a group by its two best experts, "
-                         "so each group needs >= 2 experts, got ")
-             << perGroup;
-    if (!getCorrectionBias())
-      return emitOpError("noaux_tc selection needs a correction bias operand");
-  }
+  if (ds::Status s = toRouter(config).validate(experts); !s.ok())
+    return emitOpError(s.message());
+  if (config.getSelection() == Selection::noaux_tc && !getCorrectionBias())
+    return emitOpError("noaux_tc selection needs a correction bias operand");
   if (Value bias = getCorrectionBias()) {
     if (failed(
             verifyWeight(*this, "correction bias", bias.getType(), 1, "[E]")) ||

@@ -37,25 +37,18 @@ bool windowAdmits(const Window &window, int64_t q, int64_t k) {
   return true;
 }
 
+// The rules are Window::validate()'s; the runtime words the size rule as it
+// always has.
 Status checkWindow(const char *op, const Window &window) {
-  switch (window.kind) {
-  case WindowKind::Global:
-    return Status::success();
-  case WindowKind::Sliding:
-  case WindowKind::Chunked:
-    if (window.size < 1)
-      return Status::error(
-          cat(op, ": window size must be at least 1, got ", window.size));
-    return Status::success();
-  case WindowKind::LocalGlobal:
-    if (window.size < 1 || window.sinks < 1)
-      return Status::error(cat(op,
-                               ": local_global window needs size and sinks "
-                               ">= 1, got size ",
-                               window.size, ", sinks ", window.sinks));
-    return Status::success();
+  Window::Rule rule;
+  if (Status s = window.validate(&rule); !s.ok()) {
+    if (rule == Window::Rule::Size)
+      return Status::error(cat(op, ": ", windowKindName(window.kind),
+                               " window size must be at least 1, got ",
+                               window.size));
+    return s.withContext(op);
   }
-  return Status::error(cat(op, ": unknown window kind"));
+  return Status::success();
 }
 
 } // namespace

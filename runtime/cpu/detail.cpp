@@ -13,30 +13,6 @@ namespace ds::cpu::detail {
 
 namespace {
 
-const char *schemeName(QuantScheme scheme) {
-  switch (scheme) {
-  case QuantScheme::FP8E4M3:
-    return "fp8_e4m3";
-  case QuantScheme::Int8:
-    return "int8";
-  case QuantScheme::Int4:
-    return "int4";
-  }
-  return "?";
-}
-
-DType schemeStorage(QuantScheme scheme) {
-  switch (scheme) {
-  case QuantScheme::FP8E4M3:
-    return DType::F8E4M3;
-  case QuantScheme::Int8:
-    return DType::I8;
-  case QuantScheme::Int4:
-    return DType::I4;
-  }
-  return DType::F8E4M3;
-}
-
 /// Work (multiply-adds) below which parallelFor stays on one thread.
 constexpr int64_t MinParallelWork = int64_t(1) << 18;
 
@@ -96,15 +72,14 @@ Status checkWeight(const char *op, const char *name, const Tensor &weight,
               "BF16, F16, F32 or F64)"));
     return Status::success();
   }
-  DType storage = schemeStorage(quant->scheme);
+  DType storage = quantStorageDType(quant->scheme);
   if (weight.dtype() != storage)
-    return operandError(op, name,
-                        cat("must be ", dtypeName(storage),
-                            " for quant scheme ", schemeName(quant->scheme),
-                            ", got ", weight.typeString()));
-  if (quant->blockRows < 1 || quant->blockCols < 1)
-    return Status::error(cat(op, ": quant block [", quant->blockRows, ", ",
-                             quant->blockCols, "] must be positive"));
+    return operandError(
+        op, name,
+        cat("must be ", dtypeName(storage), " for quant scheme ",
+            quantSchemeName(quant->scheme), ", got ", weight.typeString()));
+  if (Status s = quant->validate(); !s.ok())
+    return s.withContext(op);
   if (!scales)
     return operandError(op, "scales", "is required by the quant attribute");
   if (Status s = checkFloat(op, "scales", *scales, rank); !s.ok())

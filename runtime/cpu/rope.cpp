@@ -46,20 +46,11 @@ YarnRange yarnCorrectionRange(const Yarn &yarn, int64_t d, double theta) {
 }
 
 double yarnMscale(double scale, double m) {
-  if (scale <= 1.0)
-    return 1.0;
-  return 0.1 * m * std::log(scale) + 1.0;
+  return Yarn::computeMscale(scale, m);
 }
 
 double ropeAttentionFactor(const std::optional<Yarn> &yarn) {
-  if (!yarn)
-    return 1.0;
-  if (yarn->attentionFactor != 0.0)
-    return yarn->attentionFactor;
-  if (yarn->mscale != 0.0 && yarn->mscaleAllDim != 0.0)
-    return yarnMscale(yarn->factor, yarn->mscale) /
-           yarnMscale(yarn->factor, yarn->mscaleAllDim);
-  return yarnMscale(yarn->factor, 1.0);
+  return yarn ? yarn->effectiveAttentionFactor() : 1.0;
 }
 
 std::vector<float> ropeInvFreq(int64_t d, double theta,
@@ -113,15 +104,9 @@ Expected<Tensor> rope(const Tensor &x, const Tensor &positions, double theta,
   if (!(theta > 0.0) || theta == 1.0)
     return Status::error(
         cat(op, ": theta must be positive and not 1, got ", theta));
-  if (yarn &&
-      (!(yarn->factor > 0.0) || yarn->originalMaxPositionEmbeddings < 1 ||
-       !(yarn->betaFast > 0.0) || !(yarn->betaSlow > 0.0)))
-    return Status::error(
-        cat(op,
-            ": YaRN needs factor > 0, original_max_position_embeddings "
-            ">= 1 and positive betas, got factor ",
-            yarn->factor, ", original_max_position_embeddings ",
-            yarn->originalMaxPositionEmbeddings));
+  if (yarn)
+    if (Status st = yarn->validate(); !st.ok())
+      return st.withContext(op);
   DType xType = checkOutType(op, x.dtype()).ok() ? x.dtype() : DType::F32;
   int64_t half = d / 2;
   std::vector<float> inv = ropeInvFreq(d, theta, yarn);

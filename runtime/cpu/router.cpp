@@ -42,34 +42,27 @@ std::vector<int64_t> topK(const std::vector<float> &values, int64_t k) {
   return order;
 }
 
+// The attribute rules are RouterConfig::validate()'s; the runtime words the
+// expert-count ones as it always has. A noaux_tc router needs its bias.
 Status checkConfig(const char *op, const RouterConfig &c, int64_t e,
                    bool hasBias) {
-  if (c.topK < 1 || c.topK > e)
-    return Status::error(
-        cat(op, ": top_k must be in [1, ", e, "], got ", c.topK));
-  if (c.selection == Selection::Greedy)
-    return Status::success();
-  if (c.nGroup < 1 || e % c.nGroup != 0)
-    return Status::error(cat(op, ": n_group ", c.nGroup,
-                             " must be >= 1 and divide the ", e, " experts"));
-  if (c.topkGroup < 1 || c.topkGroup > c.nGroup)
-    return Status::error(cat(op, ": topk_group must be in [1, ", c.nGroup,
-                             "], got ", c.topkGroup));
-  int64_t perGroup = e / c.nGroup;
-  if (c.topK > c.topkGroup * perGroup)
-    return Status::error(cat(op, ": top_k ", c.topK, " exceeds the ",
-                             c.topkGroup * perGroup,
-                             " experts of the kept groups"));
-  if (c.selection == Selection::NoauxTc) {
-    if (!hasBias)
-      return operandError(op, "correction_bias",
-                          "is required by noaux_tc selection");
-    if (perGroup < 2)
-      return Status::error(cat(op,
-                               ": noaux_tc needs at least 2 experts per "
-                               "group (top-2 group score), got ",
-                               perGroup));
+  RouterConfig::Rule rule;
+  if (Status s = c.validate(e, &rule); !s.ok()) {
+    switch (rule) {
+    case RouterConfig::Rule::TopK:
+    case RouterConfig::Rule::TopKExperts:
+      return Status::error(
+          cat(op, ": top_k must be in [1, ", e, "], got ", c.topK));
+    case RouterConfig::Rule::NGroupDivides:
+      return Status::error(cat(op, ": n_group ", c.nGroup,
+                               " must be >= 1 and divide the ", e, " experts"));
+    default:
+      return s.withContext(op);
+    }
   }
+  if (c.selection == Selection::NoauxTc && !hasBias)
+    return operandError(op, "correction_bias",
+                        "is required by noaux_tc selection");
   return Status::success();
 }
 

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ds/safetensors.h"
+#include "ds/cpu/tensor.h"
 
 #include <nlohmann/json.hpp>
 
@@ -93,11 +94,9 @@ std::string describe(const Json &value) {
   return cat(value.type_name(), " ", truncated(jsonText(value)));
 }
 
+// "[2, 3]": the runtime's one shape printer.
 std::string shapeText(const std::vector<int64_t> &shape) {
-  std::string out = "[";
-  for (size_t i = 0; i < shape.size(); ++i)
-    out += (i ? ", " : "") + std::to_string(shape[i]);
-  return out + "]";
+  return cpu::shapeToString(shape);
 }
 
 /// The product of the (non-negative) dimensions `shape`, or nullopt if it

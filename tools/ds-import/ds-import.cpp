@@ -14,7 +14,9 @@
 #include "frontend/CheckWeights.h"
 #include "frontend/ImportModel.h"
 #include "frontend/ModelConfig.h"
+#include "tools/common/DsDialects.h"
 
+#include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Support/FileUtilities.h"
@@ -165,7 +167,9 @@ int main(int argc, char **argv) {
     return fail("--router-group-fill must be neg-inf or zero, got '" +
                 groupFill + "'");
 
-  mlir::MLIRContext context;
+  mlir::DialectRegistry registry;
+  ds::registerDsDialects(registry);
+  mlir::MLIRContext context(registry);
   Expected<mlir::OwningOpRef<mlir::ModuleOp>> imported =
       importModel(context, *config, options);
   if (!imported)

@@ -18,12 +18,14 @@
 //===----------------------------------------------------------------------===//
 
 #include "dialects/moe/MoeDialect.h"
-#include "frontend/CheckWeights.h"
+#include "dialects/moe/MoeParameterTable.h"
 #include "interp/Interpreter.h"
+#include "tools/common/DsDialects.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Parser/Parser.h"
@@ -69,7 +71,8 @@ static int fail(const Twine &message) {
 static std::string nameOf(mlir::DictionaryAttr attrs, StringRef fallback,
                           unsigned i) {
   if (attrs)
-    if (auto name = attrs.getAs<mlir::StringAttr>("moe.name"))
+    if (auto name = attrs.getAs<mlir::StringAttr>(
+            ds::moe::MoeDialect::getNameAttrName()))
       return name.str();
   return (fallback + Twine(i)).str();
 }
@@ -80,9 +83,9 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(
       argc, argv, "ds-interp: evaluate a moe module on the CPU reference\n");
 
-  mlir::MLIRContext context;
-  context.loadDialect<moe::MoeDialect, mlir::arith::ArithDialect,
-                      mlir::func::FuncDialect, mlir::tensor::TensorDialect>();
+  mlir::DialectRegistry registry;
+  registerDsDialects(registry);
+  mlir::MLIRContext context(registry);
   SourceMgr sourceMgr;
   mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
   mlir::OwningOpRef<mlir::ModuleOp> module =
@@ -107,7 +110,7 @@ int main(int argc, char **argv) {
       interp::entrySignature(func, *module);
   if (!signature) // named after the inputs, which cannot feed it
     return fail(inputsPath + ": " + toString(signature.takeError()));
-  llvm::Expected<ParameterTable> parameters = frontend::parameterTable(*module);
+  llvm::Expected<ParameterTable> parameters = moe::parameterTable(*module);
   if (!parameters)
     return fail(toString(parameters.takeError()));
 

@@ -8,24 +8,16 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "dialects/moe/MoeDialect.h"
 #include "passes/Passes.h"
+#include "tools/common/DsDialects.h"
 
-#include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Func/Extensions/InlinerExtension.h"
-#include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/Math/IR/Math.h"
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "mlir/Transforms/Passes.h"
 
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
-  registry.insert<ds::moe::MoeDialect, mlir::arith::ArithDialect,
-                  mlir::func::FuncDialect, mlir::math::MathDialect,
-                  mlir::tensor::TensorDialect>();
-  mlir::func::registerInlinerExtension(registry);
+  ds::registerDsDialects(registry);
 
   // Upstream transformations (canonicalize, cse, inline, symbol-dce,
   // print-op-stats, ...).

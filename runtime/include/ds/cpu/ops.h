@@ -11,7 +11,9 @@
 //
 // Every function validates its operands (ranks, shapes, dtypes, index ranges)
 // and fails with a message naming the op, the operand and the offending value
-// instead of reading out of bounds. No MLIR, no exceptions.
+// instead of reading out of bounds. The attribute parameters are the shared
+// structs of ds/op_attrs.h, checked with their `validate()`. No MLIR, no
+// exceptions.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,67 +21,11 @@
 #define DS_CPU_OPS_H
 
 #include "ds/cpu/tensor.h"
+#include "ds/op_attrs.h"
 
 #include <optional>
 
 namespace ds::cpu {
-
-//===----------------------------------------------------------------------===//
-// Attribute mirrors (the runtime does not see MLIR attributes)
-//===----------------------------------------------------------------------===//
-
-/// #moe.quant: `W[n, k] = decode(Wq[n, k]) * scale[n / blockRows, k /
-/// blockCols]` over the two trailing dims.
-enum class QuantScheme { FP8E4M3, Int8, Int4 };
-struct Quant {
-  QuantScheme scheme = QuantScheme::FP8E4M3;
-  int64_t blockRows = 128;
-  int64_t blockCols = 128;
-};
-
-/// #moe.yarn (models.md §2.2). Zero `mscale`/`mscaleAllDim`/
-/// `attentionFactor` mean unset.
-struct Yarn {
-  double factor = 1.0;
-  int64_t originalMaxPositionEmbeddings = 0;
-  double betaFast = 32.0;
-  double betaSlow = 1.0;
-  double mscale = 0.0;
-  double mscaleAllDim = 0.0;
-  double attentionFactor = 0.0;
-  /// Round the correction range to whole dims (floor/ceil), as HF does unless
-  /// the config says `truncate: false`.
-  bool truncate = true;
-};
-
-enum class RopeStyle {
-  HalfSplit,   ///< rotate_half: pairs (i, i + d/2)
-  Interleaved, ///< pairs (2i, 2i + 1) (DeepSeek MLA)
-};
-
-/// #moe.window (positions are absolute; key k visible to query q iff k <= q
-/// and the window admits it).
-enum class WindowKind { Global, Sliding, Chunked, LocalGlobal };
-struct Window {
-  WindowKind kind = WindowKind::Global;
-  int64_t size = 0;  ///< W (sliding, local_global) or C (chunked)
-  int64_t sinks = 0; ///< G (local_global)
-};
-
-/// #moe.router (models.md §2.4).
-enum class Scoring { Softmax, Sigmoid };
-enum class Selection { Greedy, GroupLimited, NoauxTc };
-enum class GroupFill { NegInf, Zero };
-struct RouterConfig {
-  Scoring scoring = Scoring::Softmax;
-  Selection selection = Selection::Greedy;
-  int64_t topK = 1;
-  int64_t nGroup = 1;
-  int64_t topkGroup = 1;
-  bool normTopkProb = false;
-  double routedScalingFactor = 1.0;
-  GroupFill groupFill = GroupFill::NegInf;
-};
 
 //===----------------------------------------------------------------------===//
 // Ops

@@ -1,4 +1,4 @@
-//===- MoeDecompose.cpp - decompositions of composite moe ops -------------===//
+//===- MoeOpDecompositions.cpp - decompositions of composite moe ops ------===//
 //
 // Part of ds, an MLIR compiler for Mixture-of-Experts transformers.
 //

@@ -1,0 +1,39 @@
+//===- MoeParameterTable.cpp - a module's parameters for binding ----------===//
+//
+// Part of ds, an MLIR compiler for Mixture-of-Experts transformers.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/moe/MoeParameterTable.h"
+
+#include "dialects/moe/MoeOps.h"
+#include "dialects/moe/MoeStorageTypes.h"
+
+using namespace mlir;
+
+llvm::Expected<ds::ParameterTable> ds::moe::parameterTable(ModuleOp module) {
+  auto fail = [](const std::string &message) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+  };
+  std::vector<ds::ParameterSpec> params;
+  for (auto param : module.getOps<ParameterOp>()) {
+    RankedTensorType type = param.getTensorType();
+    std::optional<ds::DType> dtype = dtypeOf(type.getElementType());
+    if (!dtype && !param.getKey())
+      continue; // nothing to bind; reading it fails as an unknown parameter
+    if (!dtype)
+      return fail("parameter '" + param.getSymName().str() +
+                  "' has no checkpoint dtype");
+    ds::ParameterSpec spec;
+    spec.name = param.getSymName().str();
+    spec.key = param.getKey().value_or("").str();
+    spec.dtype = *dtype;
+    spec.shape.assign(type.getShape().begin(), type.getShape().end());
+    params.push_back(std::move(spec));
+  }
+  ds::Expected<ds::ParameterTable> table =
+      ds::ParameterTable::create(std::move(params));
+  if (!table)
+    return fail(table.message());
+  return std::move(table).value();
+}
