@@ -6,6 +6,8 @@
 
 #include "dialects/moe/MoeVerifyUtils.h"
 
+#include "ds/cpu/tensor.h"
+
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/MathExtras.h"
@@ -14,15 +16,17 @@ using namespace mlir;
 
 namespace ds::moe::detail {
 
+static_assert(ds::kDynamicDim == ShapedType::kDynamic,
+              "runtime shapes and MLIR shapes mark dynamic dims alike");
+
 std::string formatDim(int64_t dim) {
-  return ShapedType::isDynamic(dim) ? std::string("?") : std::to_string(dim);
+  std::string text = ds::cpu::shapeToString({dim});
+  return text.substr(1, text.size() - 2);
 }
 
-static std::string formatShape(ArrayRef<int64_t> shape) {
-  std::string out = "[";
-  llvm::interleave(
-      shape, [&](int64_t d) { out += formatDim(d); }, [&] { out += ", "; });
-  return out + "]";
+std::string formatShape(ArrayRef<int64_t> shape) {
+  return ds::cpu::shapeToString(
+      std::vector<int64_t>(shape.begin(), shape.end()));
 }
 
 static LogicalResult verifyTrailingStatic(Operation *op, StringRef name,

@@ -28,6 +28,8 @@ inline bool dimsCompatible(int64_t a, int64_t b) {
 
 /// Formats a dimension: the number, or `?` when dynamic.
 std::string formatDim(int64_t dim);
+/// Formats a shape: "[?, 4]" (ds::cpu::shapeToString, the one printer).
+std::string formatShape(llvm::ArrayRef<int64_t> shape);
 
 /// Checks an activation tensor: rank `rank` (`layout` describes it, e.g.
 /// "[T, H]"), every dimension but the leading token dimension static.

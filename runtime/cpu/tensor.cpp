@@ -116,12 +116,13 @@ void storeLe(uint8_t *p, uint64_t value, size_t bytes) {
 // Free functions
 //===----------------------------------------------------------------------===//
 
-std::string shapeToString(const Shape &shape) {
+std::string shapeToString(const std::vector<int64_t> &shape) {
   std::string text = "[";
   for (size_t i = 0; i < shape.size(); ++i) {
     if (i)
       text += ", ";
-    text += std::to_string(shape[i]);
+    text +=
+        shape[i] == kDynamicDim ? std::string("?") : std::to_string(shape[i]);
   }
   return text + "]";
 }

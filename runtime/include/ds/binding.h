@@ -132,9 +132,6 @@ Expected<cpu::Tensor> decodeParameter(const ParameterSpec &param,
 // Inputs
 //===----------------------------------------------------------------------===//
 
-/// A dim of an InputSpec's shape that takes any size.
-inline constexpr int64_t kDynamicDim = -1;
-
 /// One argument of an entry function.
 struct InputSpec {
   std::string name;

@@ -21,15 +21,26 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
+
+namespace ds {
+
+/// A dim of a shape that takes any size (the token dim of an entry's inputs).
+/// The same value as MLIR's ShapedType::kDynamic, so shapes convert as they
+/// are; the dialect asserts that they agree.
+inline constexpr int64_t kDynamicDim = std::numeric_limits<int64_t>::min();
+
+} // namespace ds
 
 namespace ds::cpu {
 
 using Shape = std::vector<int64_t>;
 
-/// "[2, 3, 4]".
-std::string shapeToString(const Shape &shape);
+/// "[2, 3, 4]"; a kDynamicDim dim prints as "?" ("[?, 4]"). The one shape
+/// printer of ds: the runtime's messages and the moe verifiers' use it.
+std::string shapeToString(const std::vector<int64_t> &shape);
 
 /// Product of the dims (1 for rank 0). Dims must be non-negative.
 int64_t numElements(const Shape &shape);
