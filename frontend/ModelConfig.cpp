@@ -74,6 +74,7 @@ private:
   void readCommon();
   void readRope();
   void readYarn(ConfigFields &rope);
+  void checkRopeTheta(ConfigFields &fields);
   void readAttention();
   void readFeedForward();
   void readRouter();
@@ -169,6 +170,14 @@ void ConfigReader::readCommon() {
       f.failField("hidden_act", "only \"silu\" (SwiGLU) is supported");
 }
 
+/// rope_theta follows moe.rope's rule (validateRopeTheta): finite and > 1.
+void ConfigReader::checkRopeTheta(ConfigFields &fields) {
+  if (fields.checkPositive("rope_theta", cfg.ropeTheta) &&
+      !validateRopeTheta(cfg.ropeTheta).ok())
+    fields.failField("rope_theta", "must be > 1 (the inverse frequencies "
+                                   "theta^(-2i/d) must decrease)");
+}
+
 void ConfigReader::readRope() {
   // MLA rotates interleaved pairs (the checkpoints are laid out for it); the
   // other families use the half-split (rotate_half) form.
@@ -180,12 +189,12 @@ void ConfigReader::readRope() {
     ConfigFields rope = f.nested(*params, "rope_parameters");
     cfg.ropeTheta = rope.getNumber("rope_theta")
                         .value_or(f.getNumber("rope_theta").value_or(10000.0));
-    rope.checkPositive("rope_theta", cfg.ropeTheta);
+    checkRopeTheta(rope);
     readYarn(rope);
     return;
   }
   cfg.ropeTheta = f.getNumber("rope_theta").value_or(10000.0);
-  f.checkPositive("rope_theta", cfg.ropeTheta);
+  checkRopeTheta(f);
   if (const json::Object *scaling = f.getObject("rope_scaling")) {
     ConfigFields rope = f.nested(*scaling, "rope_scaling");
     readYarn(rope);

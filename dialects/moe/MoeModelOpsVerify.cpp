@@ -9,6 +9,8 @@
 #include "dialects/moe/MoeOps.h"
 #include "dialects/moe/MoeVerifyUtils.h"
 
+#include "ds/op_attrs.h"
+
 #include <cmath>
 
 using namespace mlir;
@@ -147,9 +149,9 @@ LogicalResult RopeOp::verify() {
                        tensorType(getPositions()).getDimSize(0),
                        in.getDimSize(0))))
     return failure();
-  double theta = getTheta().convertToDouble();
-  if (!std::isfinite(theta) || !(theta > 1.0))
-    return emitOpError("'theta' must be > 1, got ") << theta;
+  if (ds::Status st = ds::validateRopeTheta(getTheta().convertToDouble());
+      !st.ok())
+    return emitOpError(st.message());
   return success();
 }
 

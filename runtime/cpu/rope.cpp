@@ -101,9 +101,8 @@ Expected<Tensor> rope(const Tensor &x, const Tensor &positions, double theta,
     return operandError(op, "positions",
                         cat("must have shape [", t, "] for input ",
                             x.typeString(), ", got ", positions.typeString()));
-  if (!(theta > 0.0) || theta == 1.0)
-    return Status::error(
-        cat(op, ": theta must be positive and not 1, got ", theta));
+  if (Status st = validateRopeTheta(theta); !st.ok())
+    return st.withContext(op);
   if (yarn)
     if (Status st = yarn->validate(); !st.ok())
       return st.withContext(op);

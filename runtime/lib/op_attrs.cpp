@@ -96,6 +96,12 @@ double Yarn::effectiveAttentionFactor() const {
   return computeMscale(factor, 1.0);
 }
 
+Status validateRopeTheta(double theta) {
+  if (!std::isfinite(theta) || !(theta > 1.0))
+    return Status::error("'theta' must be > 1, got " + num(theta));
+  return Status::success();
+}
+
 Status Yarn::validate(Rule *broken) const {
   if (!std::isfinite(factor) || factor < 1.0)
     return fail(broken, Rule::Factor,

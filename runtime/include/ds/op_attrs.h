@@ -66,6 +66,11 @@ enum class RopeStyle {
   Interleaved, ///< pairs (2i, 2i + 1) (DeepSeek MLA)
 };
 
+/// The rule of moe.rope's base `theta` (rope_theta): finite and > 1, so
+/// that the inverse frequencies theta^(-2i/d) decrease. The verifier, the
+/// importer and the CPU rope op all check it here.
+Status validateRopeTheta(double theta);
+
 /// #moe.yarn (models.md §2.2). Zero `mscale`/`mscaleAllDim`/
 /// `attentionFactor` mean unset.
 struct Yarn {
