@@ -249,6 +249,18 @@ void ConfigReader::readYarn(ConfigFields &rope) {
                             "yarn attention_factor must be finite and >= 0");
     }
   }
+  rope.checkAtLeast("original_max_position_embeddings",
+                    yarn.originalMaxPositionEmbeddings, 1);
+  // Finite fields can still scale cos/sin or MLA's softmax to infinity.
+  if (!rope.failed() && !std::isfinite(yarn.effectiveAttentionFactor()))
+    return rope.failField(yarn.attentionFactor ? "attention_factor" : "mscale",
+                          "makes yarn's attention factor infinite");
+  double mlaMscale = Yarn::computeMscale(yarn.factor, yarn.mscaleAllDim);
+  if (!rope.failed() && isMla(cfg.family) &&
+      !std::isfinite(mlaMscale * mlaMscale))
+    return rope.failField("mscale_all_dim",
+                          "makes the MLA softmax scale (mscale(factor, "
+                          "mscale_all_dim)^2) infinite");
   cfg.yarn = yarn;
 }
 
