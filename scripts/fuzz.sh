@@ -13,6 +13,10 @@
 # timeout-*, oom-*); FUZZ_OUT moves it. Targets: safetensors index config ir
 # interp (all by default). FUZZ_BUILD_DIR overrides build-fuzz/.
 #
+# FUZZ_NONFATAL="config ..." names targets whose findings are reported (and
+# kept) but do not fail the run: for a known bug whose fix is under way, so
+# that the other targets still gate. Empty by default: every finding fails.
+#
 #===----------------------------------------------------------------------===#
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -69,8 +73,12 @@ for t in "${targets[@]}"; do
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/log")
   summary+=("$t: rc=$rc execs=${execs:-?} last: ${stats:-none}")
   if ((rc != 0)); then
-    failed+=("$t")
-    echo "fuzz: $t FAILED (exit $rc); artifacts in $dir/:" >&2
+    if [[ " ${FUZZ_NONFATAL:-} " == *" $t "* ]]; then
+      echo "fuzz: $t found something (exit $rc; FUZZ_NONFATAL, not a failure)" >&2
+    else
+      failed+=("$t")
+    fi
+    echo "fuzz: $t exit $rc; artifacts in $dir/:" >&2
     ls "$dir" | grep -E '^(crash|leak|timeout|oom|slow-unit)-' >&2 || true
     grep -m1 -B2 -A30 -E 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error|invariant broken|Assertion' \
       "$dir/log" >&2 || tail -40 "$dir/log" >&2

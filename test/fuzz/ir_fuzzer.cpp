@@ -52,9 +52,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   mlir::ScopedDiagnosticHandler silence(
       &context, [](mlir::Diagnostic &) { return mlir::success(); });
 
-  llvm::StringRef text(reinterpret_cast<const char *>(data), size);
+  // The MLIR lexer reads up to a NUL terminator (ds-opt's file buffers have
+  // one; libFuzzer's data does not), so parse a NUL-terminated copy.
+  std::string text(reinterpret_cast<const char *>(data), size);
   mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlir::parseSourceString<mlir::ModuleOp>(text, &context);
+      mlir::parseSourceString<mlir::ModuleOp>(llvm::StringRef(text), &context);
   if (!module || mlir::failed(mlir::verify(*module)))
     return 0;
 
