@@ -17,6 +17,8 @@ PACKAGES=(
   # runtime carries its JSON library in runtime/third_party).
   libflatbuffers-dev flatbuffers-compiler libcli11-dev
   libgtest-dev
+  # clang 22 with its sanitizer and libFuzzer runtimes: scripts/fuzz.sh.
+  clang-22 libclang-rt-22-dev
 )
 
 is_installed() {

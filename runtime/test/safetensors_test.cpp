@@ -15,14 +15,21 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <future>
 #include <initializer_list>
 #include <string>
 #include <vector>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace ds;
 
@@ -745,6 +752,114 @@ TEST_F(CheckpointTest, MalformedIndex) {
   Expected<Checkpoint> empty = Checkpoint::open(index);
   ASSERT_TRUE(empty.ok()) << empty.message();
   EXPECT_EQ(empty->size(), 0u);
+}
+
+//===----------------------------------------------------------------------===//
+// Special and empty files
+//===----------------------------------------------------------------------===//
+
+/// Runs `open` (which must not block) and returns its error message. If it
+/// is still running after a few seconds it is blocked on the FIFO `fifo`:
+/// the FIFO is opened for writing to release it, and the test fails.
+std::string errorWithoutBlocking(const std::function<std::string()> &open,
+                                 const std::string &fifo) {
+  std::future<std::string> result = std::async(std::launch::async, open);
+  if (result.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+    ADD_FAILURE() << "opening " << fifo << " blocks";
+    int fd = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
+    if (fd >= 0)
+      ::close(fd);
+  }
+  return result.get();
+}
+
+std::string checkpointError(const std::string &path) {
+  Expected<Checkpoint> result = Checkpoint::open(path);
+  EXPECT_FALSE(result.ok()) << path << " opened unexpectedly";
+  return result.ok() ? "" : result.message();
+}
+
+std::string fileError(const std::string &path) {
+  Expected<SafetensorsFile> result = SafetensorsFile::open(path);
+  EXPECT_FALSE(result.ok()) << path << " opened unexpectedly";
+  return result.ok() ? "" : result.message();
+}
+
+TEST_F(CheckpointTest, FifoSafetensorsFails) {
+  std::string fifo = path("model.safetensors");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0) << "mkfifo " << fifo;
+  for (const std::string &where : {fifo, Dir}) {
+    std::string message =
+        errorWithoutBlocking([&] { return checkpointError(where); }, fifo);
+    expectContains(message, {fifo + ": not a regular file (it is a FIFO)"});
+  }
+  std::string message =
+      errorWithoutBlocking([&] { return fileError(fifo); }, fifo);
+  expectContains(message, {fifo + ": not a regular file (it is a FIFO)"});
+}
+
+TEST_F(CheckpointTest, FifoIndexFails) {
+  std::string fifo = path("model.safetensors.index.json");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0) << "mkfifo " << fifo;
+  for (const std::string &where : {fifo, Dir}) {
+    std::string message =
+        errorWithoutBlocking([&] { return checkpointError(where); }, fifo);
+    expectContains(message, {fifo + ": not a regular file (it is a FIFO)"});
+  }
+}
+
+TEST_F(CheckpointTest, FifoShardFails) {
+  writeShard("model-00001-of-00002.safetensors", {"a", "b"});
+  std::string fifo = path("model-00002-of-00002.safetensors");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0) << "mkfifo " << fifo;
+  std::string index = writeIndex(TwoShardMap);
+  std::string message =
+      errorWithoutBlocking([&] { return checkpointError(index); }, fifo);
+  expectContains(message,
+                 {index + ": shard \"model-00002-of-00002.safetensors\"",
+                  fifo + ": not a regular file (it is a FIFO)"});
+}
+
+TEST_F(CheckpointTest, DirectoryInsteadOfFileFails) {
+  std::string dir = path("model.safetensors");
+  ASSERT_EQ(::mkdir(dir.c_str(), 0700), 0) << "mkdir " << dir;
+  expectContains(fileError(dir), {dir + ": not a regular file (it is a "
+                                        "directory)"});
+  // A directory named model.safetensors inside a checkpoint directory.
+  expectContains(checkpointError(Dir),
+                 {dir + ": not a regular file (it is a directory)"});
+  // A directory named like the index of a checkpoint directory.
+  std::string indexDir = path("sub/model.safetensors.index.json");
+  std::filesystem::create_directories(indexDir);
+  expectContains(checkpointError(path("sub")),
+                 {indexDir + ": not a regular file (it is a directory)"});
+}
+
+TEST_F(CheckpointTest, EmptyIndexFails) {
+  std::string index = path("model.safetensors.index.json");
+  writeBytes(index, "");
+  for (const std::string &where : {index, Dir})
+    expectContains(checkpointError(where),
+                   {index + ": file is empty (0 bytes)"});
+  // Whitespace only: the JSON text is empty.
+  writeBytes(index, "  \n");
+  expectContains(indexError(index), {"invalid JSON"});
+}
+
+TEST_F(CheckpointTest, EmptyAndZeroHeaderSafetensorsFail) {
+  std::string file = path("model.safetensors");
+  writeBytes(file, "");
+  expectContains(fileError(file), {file + ": file is 0 bytes, too short"});
+  expectContains(checkpointError(Dir), {file + ": file is 0 bytes"});
+  // A zero header length: the JSON text is empty.
+  std::string zero = writeRaw("zero.safetensors", "");
+  expectContains(openError(zero), {zero + ": header: invalid JSON: empty"});
+  // An empty shard.
+  std::string shard = path("model-00002-of-00002.safetensors");
+  writeShard("model-00001-of-00002.safetensors", {"a", "b"});
+  writeBytes(shard, "");
+  std::string index = writeIndex(TwoShardMap);
+  expectContains(indexError(index), {shard + ": file is 0 bytes"});
 }
 
 } // namespace

@@ -1,0 +1,4 @@
+func.func @eps_zero(%x: tensor<?x8xf32>, %w: tensor<8xf32>) -> (tensor<?x8xf32>, tensor<?x8xf32>) {
+  %s, %y = moe.add_rms_norm %x, %x, %w eps(0.0) : tensor<?x8xf32>, tensor<8xf32>
+  return %s, %y : tensor<?x8xf32>, tensor<?x8xf32>
+}

@@ -1,0 +1,4 @@
+func.func @residual_shape(%x: tensor<?x8xf32>, %r: tensor<4x8xf32>, %w: tensor<8xf32>) -> (tensor<?x8xf32>, tensor<?x8xf32>) {
+  %s, %y = "moe.add_rms_norm"(%x, %r, %w) <{eps = 1.0e-05 : f64}> : (tensor<?x8xf32>, tensor<4x8xf32>, tensor<8xf32>) -> (tensor<?x8xf32>, tensor<?x8xf32>)
+  return %s, %y : tensor<?x8xf32>, tensor<?x8xf32>
+}

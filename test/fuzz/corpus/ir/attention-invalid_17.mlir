@@ -1,0 +1,5 @@
+// The result has the query's heads, not the kv heads.
+func.func @result_heads(%q: tensor<?x4x8xf32>, %k: tensor<?x2x8xf32>, %v: tensor<?x2x8xf32>) -> tensor<?x2x8xf32> {
+  %0 = moe.attention %q, %k, %v scale(0.25) window(<global>) : tensor<?x4x8xf32>, tensor<?x2x8xf32>, tensor<?x2x8xf32> -> tensor<?x2x8xf32>
+  return %0 : tensor<?x2x8xf32>
+}

@@ -1,0 +1,4 @@
+func.func @result_element_type(%q: tensor<?x2x8xf32>, %k: tensor<?x2x8xf32>, %v: tensor<?x2x8xf32>) -> tensor<?x2x8xbf16> {
+  %0 = moe.attention %q, %k, %v scale(0.25) window(<global>) : tensor<?x2x8xf32>, tensor<?x2x8xf32>, tensor<?x2x8xf32> -> tensor<?x2x8xbf16>
+  return %0 : tensor<?x2x8xbf16>
+}

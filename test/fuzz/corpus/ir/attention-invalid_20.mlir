@@ -1,0 +1,4 @@
+func.func @scale_zero(%q: tensor<?x2x8xf32>, %k: tensor<?x2x8xf32>, %v: tensor<?x2x8xf32>) -> tensor<?x2x8xf32> {
+  %0 = moe.attention %q, %k, %v scale(0.0) window(<global>) : tensor<?x2x8xf32>, tensor<?x2x8xf32>, tensor<?x2x8xf32> -> tensor<?x2x8xf32>
+  return %0 : tensor<?x2x8xf32>
+}

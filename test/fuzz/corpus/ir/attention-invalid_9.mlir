@@ -1,0 +1,5 @@
+// More kv heads than query heads.
+func.func @more_kv_heads(%q: tensor<?x2x8xf32>, %k: tensor<?x4x8xf32>, %v: tensor<?x4x8xf32>) -> tensor<?x2x8xf32> {
+  %0 = moe.attention %q, %k, %v scale(0.25) window(<global>) : tensor<?x2x8xf32>, tensor<?x4x8xf32>, tensor<?x4x8xf32> -> tensor<?x2x8xf32>
+  return %0 : tensor<?x2x8xf32>
+}

@@ -1,0 +1,2 @@
+// sliding and chunked windows need a size.
+func.func private @f() attributes {a = #moe.window<sliding>}

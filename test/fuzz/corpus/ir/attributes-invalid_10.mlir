@@ -1,0 +1,1 @@
+func.func private @f() attributes {a = #moe.window<chunked 0>}

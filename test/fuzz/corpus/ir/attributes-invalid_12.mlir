@@ -1,0 +1,1 @@
+func.func private @f() attributes {a = #moe.window<local_global 4, sinks 0>}

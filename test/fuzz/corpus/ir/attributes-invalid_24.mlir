@@ -1,0 +1,1 @@
+func.func private @f() attributes {a = #moe.yarn<factor = 4.0, original_max_position_embeddings = 4096, beta_fast = 0x7FF0000000000000>}

@@ -1,0 +1,1 @@
+func.func private @f() attributes {a = #moe.yarn<factor = 4.0>}

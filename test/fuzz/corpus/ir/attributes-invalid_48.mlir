@@ -1,0 +1,1 @@
+func.func private @f() attributes {a = #moe.router<scoring = softmax, selection = greedy, top_k = 2, norm_topk_prob = 1>}

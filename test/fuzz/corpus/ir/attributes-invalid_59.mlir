@@ -1,0 +1,1 @@
+func.func private @f() attributes {a = #moe.quant<int8, [1, 128]>}

@@ -1,0 +1,6 @@
+// YaRN with factor 1 and a derived attention factor is the identity: the
+// scaling attribute is removed.
+func.func @rope_identity_yarn(%x: tensor<?x2x8xf32>, %pos: tensor<?xi32>) -> tensor<?x2x8xf32> {
+  %y = moe.rope half_split %x, %pos theta(10000.0) scaling(<factor = 1.0, original_max_position_embeddings = 4096>) : tensor<?x2x8xf32>, tensor<?xi32>
+  return %y : tensor<?x2x8xf32>
+}

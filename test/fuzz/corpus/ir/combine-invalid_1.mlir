@@ -1,0 +1,4 @@
+func.func @perm_rank(%y: tensor<?x8xf32>, %p: tensor<?x2xi32>, %w: tensor<?x2xf32>) -> tensor<?x8xf32> {
+  %0 = moe.combine %y, %p, %w : tensor<?x8xf32>, tensor<?x2xi32>, tensor<?x2xf32> -> tensor<?x8xf32>
+  return %0 : tensor<?x8xf32>
+}

@@ -1,0 +1,4 @@
+func.func @result_rank(%y: tensor<?x8xf32>, %p: tensor<?xi32>, %w: tensor<?x2xf32>) -> tensor<?x2x8xf32> {
+  %0 = moe.combine %y, %p, %w : tensor<?x8xf32>, tensor<?xi32>, tensor<?x2xf32> -> tensor<?x2x8xf32>
+  return %0 : tensor<?x2x8xf32>
+}

@@ -1,0 +1,4 @@
+func.func @input_rank(%x: tensor<?x1x8xf32>, %w: tensor<4x6x8xf32>, %o: tensor<5xi32>) -> tensor<?x6xf32> {
+  %0 = moe.grouped_matmul %x, %w, %o : tensor<?x1x8xf32>, tensor<4x6x8xf32>, tensor<5xi32> -> tensor<?x6xf32>
+  return %0 : tensor<?x6xf32>
+}

@@ -1,0 +1,5 @@
+// A down-projection weight [E, H, I] applied to rows of size H.
+func.func @weight_k(%x: tensor<?x8xf32>, %w: tensor<4x8x6xf32>, %o: tensor<5xi32>) -> tensor<?x8xf32> {
+  %0 = moe.grouped_matmul %x, %w, %o : tensor<?x8xf32>, tensor<4x8x6xf32>, tensor<5xi32> -> tensor<?x8xf32>
+  return %0 : tensor<?x8xf32>
+}

@@ -1,0 +1,5 @@
+// Offsets have E + 1 entries, not E.
+func.func @offsets_size(%x: tensor<?x8xf32>, %w: tensor<4x6x8xf32>, %o: tensor<4xi32>) -> tensor<?x6xf32> {
+  %0 = moe.grouped_matmul %x, %w, %o : tensor<?x8xf32>, tensor<4x6x8xf32>, tensor<4xi32> -> tensor<?x6xf32>
+  return %0 : tensor<?x6xf32>
+}

@@ -1,0 +1,4 @@
+func.func @input_dynamic_k(%x: tensor<?x?xf32>, %w: tensor<4x8xf32>) -> tensor<?x4xf32> {
+  %0 = moe.linear %x, %w : tensor<?x?xf32>, tensor<4x8xf32> -> tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}

@@ -1,0 +1,4 @@
+func.func @weight_rank(%x: tensor<?x8xf32>, %w: tensor<1x4x8xf32>) -> tensor<?x4xf32> {
+  %0 = moe.linear %x, %w : tensor<?x8xf32>, tensor<1x4x8xf32> -> tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}

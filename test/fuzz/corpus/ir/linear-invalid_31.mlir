@@ -1,0 +1,4 @@
+func.func @quant_attr_kind(%x: tensor<?x8xf32>, %w: tensor<4x8xf32>) -> tensor<?x4xf32> {
+  %0 = moe.linear %x, %w {quant = 1 : i32} : tensor<?x8xf32>, tensor<4x8xf32> -> tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}

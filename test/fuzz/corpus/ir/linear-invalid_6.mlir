@@ -1,0 +1,4 @@
+func.func @k_mismatch(%x: tensor<?x8xf32>, %w: tensor<4x16xf32>) -> tensor<?x4xf32> {
+  %0 = moe.linear %x, %w : tensor<?x8xf32>, tensor<4x16xf32> -> tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}

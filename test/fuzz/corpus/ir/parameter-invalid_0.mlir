@@ -1,0 +1,1 @@
+moe.parameter @p : tensor<?x4xf32> {key = "p"}

@@ -1,0 +1,1 @@
+moe.parameter @p : tensor<4xf32> {key = ""}

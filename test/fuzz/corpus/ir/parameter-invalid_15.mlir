@@ -1,0 +1,5 @@
+moe.parameter @p : tensor<4xf32>
+func.func @unranked_generic() -> tensor<*xf32> {
+  %0 = "moe.load"() <{parameter = @p}> : () -> tensor<*xf32>
+  return %0 : tensor<*xf32>
+}

@@ -1,0 +1,1 @@
+moe.parameter @p : tensor<f32> {key = "experts.*.w"}

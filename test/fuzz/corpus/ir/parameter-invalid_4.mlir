@@ -1,0 +1,1 @@
+moe.parameter @p : tensor<*xf32>

@@ -1,0 +1,1 @@
+moe.parameter @p : memref<4xf32>

@@ -1,0 +1,1 @@
+"moe.parameter"() <{type = tensor<4xf32>}> : () -> ()

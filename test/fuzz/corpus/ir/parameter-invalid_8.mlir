@@ -1,0 +1,4 @@
+func.func @nested() {
+  moe.parameter @p : tensor<4xf32>
+  return
+}

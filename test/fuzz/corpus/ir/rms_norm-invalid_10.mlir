@@ -1,0 +1,4 @@
+func.func @int_input(%x: tensor<?x8xi32>, %w: tensor<8xf32>) -> tensor<?x8xi32> {
+  %0 = moe.rms_norm %x, %w eps(1.0e-05) : tensor<?x8xi32>, tensor<8xf32>
+  return %0 : tensor<?x8xi32>
+}

@@ -1,0 +1,4 @@
+func.func @input_dynamic_heads(%x: tensor<?x?x8xf32>, %pos: tensor<?xi32>) -> tensor<?x?x8xf32> {
+  %0 = moe.rope half_split %x, %pos theta(10000.0) : tensor<?x?x8xf32>, tensor<?xi32>
+  return %0 : tensor<?x?x8xf32>
+}

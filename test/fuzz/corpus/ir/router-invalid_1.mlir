@@ -1,0 +1,4 @@
+func.func @input_dynamic_hidden(%x: tensor<?x?xf32>, %g: tensor<8x16xf32>) -> (tensor<?x2xf32>, tensor<?x2xi32>) {
+  %w, %i = moe.router %x, %g config(<scoring = softmax, selection = greedy, top_k = 2>) : tensor<?x?xf32>, tensor<8x16xf32> -> tensor<?x2xf32>, tensor<?x2xi32>
+  return %w, %i : tensor<?x2xf32>, tensor<?x2xi32>
+}

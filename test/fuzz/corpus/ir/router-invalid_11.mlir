@@ -1,0 +1,4 @@
+func.func @weights_topk(%x: tensor<?x16xf32>, %g: tensor<8x16xf32>) -> (tensor<?x3xf32>, tensor<?x3xi32>) {
+  %w, %i = moe.router %x, %g config(<scoring = softmax, selection = greedy, top_k = 2>) : tensor<?x16xf32>, tensor<8x16xf32> -> tensor<?x3xf32>, tensor<?x3xi32>
+  return %w, %i : tensor<?x3xf32>, tensor<?x3xi32>
+}

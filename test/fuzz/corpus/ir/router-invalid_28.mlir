@@ -1,0 +1,4 @@
+func.func @topk_group_exceeds_groups(%x: tensor<?x16xf32>, %g: tensor<8x16xf32>) -> (tensor<?x2xf32>, tensor<?x2xi32>) {
+  %w, %i = moe.router %x, %g config(<scoring = softmax, selection = group_limited, top_k = 2, n_group = 2, topk_group = 3>) : tensor<?x16xf32>, tensor<8x16xf32> -> tensor<?x2xf32>, tensor<?x2xi32>
+  return %w, %i : tensor<?x2xf32>, tensor<?x2xi32>
+}

@@ -1,0 +1,4 @@
+func.func @weights_rank(%x: tensor<?x16xf32>, %g: tensor<8x16xf32>) -> (tensor<?xf32>, tensor<?x2xi32>) {
+  %w, %i = moe.router %x, %g config(<scoring = softmax, selection = greedy, top_k = 2>) : tensor<?x16xf32>, tensor<8x16xf32> -> tensor<?xf32>, tensor<?x2xi32>
+  return %w, %i : tensor<?xf32>, tensor<?x2xi32>
+}

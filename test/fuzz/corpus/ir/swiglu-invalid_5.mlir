@@ -1,0 +1,4 @@
+func.func @operand_count(%g: tensor<?x12xf32>) -> tensor<?x12xf32> {
+  %0 = "moe.swiglu"(%g, %g, %g) : (tensor<?x12xf32>, tensor<?x12xf32>, tensor<?x12xf32>) -> tensor<?x12xf32>
+  return %0 : tensor<?x12xf32>
+}
