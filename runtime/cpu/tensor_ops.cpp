@@ -271,19 +271,27 @@ Expected<Tensor> empty(DType type, const Shape &shape) {
       cat("tensor.empty: unsupported dtype ", dtypeName(type)));
 }
 
+/// Fails unless `count` values fill a constant of `type` and `shape`.
+static Status checkValueCount(DType type, const Shape &shape, size_t count) {
+  Expected<int64_t> n =
+      checkedNumElements(shape, cat("constant of ", dtypeName(type)));
+  if (!n)
+    return n.status();
+  if (static_cast<int64_t>(count) != *n)
+    return Status::error(cat("constant of ", dtypeName(type),
+                             shapeToString(shape), ": ", count, " values for ",
+                             *n, " elements"));
+  return Status::success();
+}
+
 Expected<Tensor> constantFloats(DType type, const Shape &shape,
                                 std::vector<float> values) {
   if (!isComputeFloat(type))
     return Status::error(
         cat("constant: ", dtypeName(type), " is not a float dtype"));
-  Expected<int64_t> n =
-      checkedNumElements(shape, cat("constant of ", dtypeName(type)));
-  if (!n)
-    return n.status();
-  if (static_cast<int64_t>(values.size()) != *n)
-    return Status::error(cat("constant of ", dtypeName(type),
-                             shapeToString(shape), ": ", values.size(),
-                             " values for ", *n, " elements"));
+  if (Status counted = checkValueCount(type, shape, values.size());
+      !counted.ok())
+    return counted;
   return Tensor::floats(type, shape, std::move(values));
 }
 
@@ -292,14 +300,9 @@ Expected<Tensor> constantInts(DType type, const Shape &shape,
   if (!isIntegerDType(type))
     return Status::error(
         cat("constant: ", dtypeName(type), " is not an integer dtype"));
-  Expected<int64_t> n =
-      checkedNumElements(shape, cat("constant of ", dtypeName(type)));
-  if (!n)
-    return n.status();
-  if (static_cast<int64_t>(values.size()) != *n)
-    return Status::error(cat("constant of ", dtypeName(type),
-                             shapeToString(shape), ": ", values.size(),
-                             " values for ", *n, " elements"));
+  if (Status counted = checkValueCount(type, shape, values.size());
+      !counted.ok())
+    return counted;
   return Tensor::ints(type, shape, std::move(values));
 }
 
