@@ -44,10 +44,10 @@ LogicalResult ds::interp::check(const Status &status, Operation *op) {
 // Signature
 //===----------------------------------------------------------------------===//
 
-static std::string nameOf(DictionaryAttr attrs, StringRef fallback,
-                          unsigned i) {
+std::string ds::interp::nameOf(DictionaryAttr attrs, StringRef fallback,
+                               unsigned i) {
   if (attrs)
-    if (auto name = attrs.getAs<StringAttr>("moe.name"))
+    if (auto name = attrs.getAs<StringAttr>(moe::MoeDialect::getNameAttrName()))
       return name.str();
   return (fallback + Twine(i)).str();
 }
@@ -75,13 +75,15 @@ llvm::Expected<EntrySignature> ds::interp::entrySignature(func::FuncOp func,
     input.typeText = typeText;
     signature.inputs.push_back(std::move(input));
   }
-  if (auto config = module->getAttrOfType<DictionaryAttr>("moe.config"))
+  if (auto config = module->getAttrOfType<DictionaryAttr>(
+          moe::MoeDialect::getConfigAttrName()))
     if (auto positions = config.getAs<IntegerAttr>("max_position_embeddings")) {
       signature.limits.maxPositions = positions.getInt();
       signature.limits.maxTokens = positions.getInt();
       signature.limits.maxTokensSource = "max_position_embeddings of the model";
     }
-  if (auto maxTokens = module->getAttrOfType<IntegerAttr>("moe.max_tokens")) {
+  if (auto maxTokens = module->getAttrOfType<IntegerAttr>(
+          moe::MoeDialect::getMaxTokensAttrName())) {
     signature.limits.maxTokens = maxTokens.getInt();
     signature.limits.maxTokensSource = "--max-tokens of the import";
   }

@@ -17,8 +17,8 @@
 #ifndef DS_INTERP_INTERPRETER_H
 #define DS_INTERP_INTERPRETER_H
 
-#include "ds/binding.h"
 #include "dialects/moe/MoeStorageTypes.h"
+#include "ds/binding.h"
 #include "ds/cpu/tensor.h"
 #include "ds/memory.h"
 #include "ds/safetensors.h"
@@ -41,6 +41,11 @@ using moe::dtypeOf;
 /// dims match any size).
 bool matchesType(mlir::RankedTensorType type, DType dtype,
                  llvm::ArrayRef<int64_t> shape);
+
+/// The `moe.name` in `attrs` (an argument's or result's attributes), else
+/// `fallback` followed by `i` ("arg0", "result1").
+std::string nameOf(mlir::DictionaryAttr attrs, llvm::StringRef fallback,
+                   unsigned i);
 
 /// The entry signature of `func` for the input binding: one input per
 /// argument, named by its `moe.name` attribute (else `arg<i>`), with the

@@ -68,15 +68,6 @@ static int fail(const Twine &message) {
   return 1;
 }
 
-static std::string nameOf(mlir::DictionaryAttr attrs, StringRef fallback,
-                          unsigned i) {
-  if (attrs)
-    if (auto name = attrs.getAs<mlir::StringAttr>(
-            ds::moe::MoeDialect::getNameAttrName()))
-      return name.str();
-  return (fallback + Twine(i)).str();
-}
-
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(category);
@@ -136,7 +127,7 @@ int main(int argc, char **argv) {
   std::vector<TensorToWrite> tensors;
   for (auto [i, result] : llvm::enumerate(*results)) {
     bytes.push_back(result.encode());
-    tensors.push_back({nameOf(func.getResultAttrDict(i), "result", i),
+    tensors.push_back({interp::nameOf(func.getResultAttrDict(i), "result", i),
                        result.dtype(), result.shape(), bytes.back().data(),
                        bytes.back().size()});
   }
