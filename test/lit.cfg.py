@@ -19,6 +19,7 @@ config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%ds_src_root", config.ds_src_root))
 config.substitutions.append(("%ds_obj_root", config.ds_obj_root))
 config.substitutions.append(("%python", sys.executable))
+config.substitutions.append(("%ds_tools_dir", config.ds_tools_dir))
 
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
