@@ -23,13 +23,6 @@
 
 namespace ds::cpu::detail {
 
-/// Concatenates the arguments as an ostream would print them.
-template <typename... Args> std::string cat(const Args &...args) {
-  std::ostringstream os;
-  (os << ... << args);
-  return os.str();
-}
-
 /// "<op>: operand '<name>': <message>".
 Status operandError(const char *op, const char *name,
                     const std::string &message);

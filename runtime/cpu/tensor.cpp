@@ -15,8 +15,6 @@
 
 namespace ds::cpu {
 
-using detail::cat;
-
 bool isComputeFloat(DType type) {
   switch (type) {
   case DType::F32:

@@ -14,8 +14,6 @@
 
 namespace ds::cpu {
 
-using detail::cat;
-
 Expected<int64_t> checkedNumElements(const Shape &shape,
                                      std::string_view what) {
   for (size_t d = 0; d < shape.size(); ++d)

@@ -26,12 +26,6 @@ std::string num(double v) {
   return buf;
 }
 
-template <typename... Args> std::string cat(const Args &...args) {
-  std::ostringstream os;
-  (os << ... << args);
-  return os.str();
-}
-
 /// Records `rule` in `broken` (when given) and fails with `message`.
 template <typename Rule>
 Status fail(Rule *broken, Rule rule, const std::string &message) {

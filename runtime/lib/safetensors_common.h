@@ -34,13 +34,6 @@ namespace ds::safetensors_detail {
 
 using Json = nlohmann::json;
 
-/// Concatenates the arguments as an ostream would print them.
-template <typename... Args> std::string cat(const Args &...args) {
-  std::ostringstream os;
-  (os << ... << args);
-  return os.str();
-}
-
 /// `text`, cut to a length fit for a message.
 std::string truncated(std::string text);
 

@@ -78,9 +78,9 @@ TEST(OpAttrs, Yarn) {
 TEST(OpAttrs, RopeTheta) {
   EXPECT_TRUE(validateRopeTheta(10000.0).ok());
   EXPECT_TRUE(validateRopeTheta(1.0000001).ok());
-  for (double bad : {1.0, 0.5, 0.0, -10000.0,
-                     std::numeric_limits<double>::infinity(),
-                     std::numeric_limits<double>::quiet_NaN()})
+  for (double bad :
+       {1.0, 0.5, 0.0, -10000.0, std::numeric_limits<double>::infinity(),
+        std::numeric_limits<double>::quiet_NaN()})
     EXPECT_FALSE(validateRopeTheta(bad).ok()) << bad;
   EXPECT_EQ(validateRopeTheta(0.5).message(),
             "'theta' must be > 1, got 5.000000e-01");

@@ -1,4 +1,4 @@
-//===- ds/limits.h - size ceilings and overflow-checked arithmetic -*- C++ -*-===//
+//===- ds/limits.h - size ceilings and checked arithmetic -------*- C++ -*-===//
 //
 // Part of ds, an MLIR compiler for Mixture-of-Experts transformers.
 //

@@ -22,11 +22,20 @@
 
 #include <cassert>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
 
 namespace ds {
+
+/// Concatenates the arguments as an ostream would print them: the one
+/// message builder of the runtime ("tensor ", name, ": dim ", d, ...).
+template <typename... Args> std::string cat(const Args &...args) {
+  std::ostringstream os;
+  (os << ... << args);
+  return os.str();
+}
 
 /// The outcome of an operation that produces no value.
 class [[nodiscard]] Status {
