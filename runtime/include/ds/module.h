@@ -1,0 +1,315 @@
+//===- ds/module.h - a compiled module, in memory ---------------*- C++ -*-===//
+//
+// Part of ds, an MLIR compiler for Mixture-of-Experts transformers.
+//
+// The `.dsb` module (design.md §6, docs/compile-path.md §4) as plain C++
+// values: what the compiler's writer (codegen/) fills and serializes, and what
+// the loader returns after verifying the flatbuffer and every cross-reference.
+// The one mapping between these structs and the schema
+// (runtime/schema/module.fbs) lives in runtime/lib/module_*.cpp; nothing else
+// sees the generated flatbuffers code. No MLIR, no exceptions.
+//
+// Operand order of a launch, per op kind (absent optionals are left out; the
+// attributes say which are present):
+//
+//   Gemm         a [m·T, K], w [N, K], scales (if quant), bias [N] (if bias)
+//                -> c [m·T, N]
+//   GroupedGemm  rows [R, K], w [E, N, K], offsets [E + 1], scales (if quant)
+//                -> c [R, N]
+//   Attention    q [T, H, dq], k [T, Hkv, dk], v [T, Hkv, dv],
+//                sharedKey [T, dr] (if sharedKey) -> o [T, H, dv]
+//   Norm         x, residual (if residual), weight [D] -> y, sum (if residual)
+//   Rope         x [T, heads, d], positions [T] -> y
+//   Router       x [T, H], gate [E, H], bias [E] (if bias)
+//                -> weights [T, K], indices [T, K]
+//   Dispatch     x [T, H], indices [T, K] -> rows [K·T, H], perm [K·T],
+//                offsets [E + 1]
+//   Combine      rows [K·T, H], perm [K·T], weights [T, K] -> y [T, H]
+//   Elementwise  one operand (Neg, Cast) or two -> y
+//   Embedding    table [V, H], ids [T] -> y [T, H]
+//   Copy         src -> dst (a box of src into a box of dst)
+//   Fill         -> dst
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DS_MODULE_H
+#define DS_MODULE_H
+
+#include "ds/binding.h"
+#include "ds/dtype.h"
+#include "ds/op_attrs.h"
+#include "ds/status.h"
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace ds {
+
+/// The flatbuffers file identifier of a `.dsb` and the format version this
+/// runtime reads and the compiler writes.
+inline constexpr char kModuleIdentifier[] = "DSB1";
+inline constexpr uint32_t kModuleFormatVersion = 1;
+
+/// A dim of a buffer: static, or a multiple of the entry's token count T.
+struct Dim {
+  int64_t size = 0;       ///< the static size (tokenScale == 0)
+  int64_t tokenScale = 0; ///< > 0: the dim is tokenScale · T
+
+  static Dim fixed(int64_t size) { return {size, 0}; }
+  static Dim tokens(int64_t scale = 1) { return {0, scale}; }
+  bool dynamic() const { return tokenScale != 0; }
+  /// The size at token count `tokens` (unchecked; the verifier bounds it).
+  int64_t at(int64_t tokens) const {
+    return dynamic() ? tokenScale * tokens : size;
+  }
+  bool operator==(const Dim &o) const {
+    return size == o.size && tokenScale == o.tokenScale;
+  }
+  bool operator!=(const Dim &o) const { return !(*this == o); }
+};
+using Dims = std::vector<Dim>;
+
+/// The shape of `dims` at token count `tokens`.
+std::vector<int64_t> resolveDims(const Dims &dims, int64_t tokens);
+/// The shape with kDynamicDim for each dynamic dim (for messages and input
+/// signatures).
+std::vector<int64_t> symbolicShape(const Dims &dims);
+
+//===----------------------------------------------------------------------===//
+// Buffers
+//===----------------------------------------------------------------------===//
+
+enum class BufferKind : uint8_t {
+  Arena,  ///< a slot of the session's arena
+  Weight, ///< a parameter
+  View,   ///< the bytes of another buffer under another shape
+  Input,  ///< an entry input (bound by a Port; outside the arena)
+};
+
+struct Buffer {
+  std::string name; ///< for messages and timings ("%12", "x")
+  DType dtype = DType::F32;
+  Dims dims;
+  BufferKind kind = BufferKind::Arena;
+  /// Arena: the byte offset offsetPerToken · T + offsetFixed.
+  int64_t offsetPerToken = 0;
+  int64_t offsetFixed = 0;
+  /// Weight: the index of its parameter.
+  uint32_t parameter = 0;
+  /// View: the source buffer (an earlier entry of the list) and the byte
+  /// offset into it (static).
+  uint32_t source = 0;
+  int64_t viewOffset = 0;
+  /// Input: the index of its entry input.
+  uint32_t input = 0;
+};
+
+/// The bytes a buffer of `dtype` and `dims` takes at `tokens` (I4 packs two
+/// elements per byte), or an error naming `what` when a size overflows.
+Expected<int64_t> bufferBytes(DType dtype, const Dims &dims, int64_t tokens,
+                              std::string_view what);
+
+//===----------------------------------------------------------------------===//
+// Launches
+//===----------------------------------------------------------------------===//
+
+enum class OpKind : uint8_t {
+  Gemm,
+  GroupedGemm,
+  Attention,
+  Norm,
+  Rope,
+  Router,
+  Dispatch,
+  Combine,
+  Elementwise,
+  Embedding,
+  Copy,
+  Fill,
+};
+/// "gemm", "grouped_gemm", ... (the kernel dialect's op names without
+/// `kernel.`).
+const char *opKindName(OpKind kind);
+
+enum class ElementwiseFn : uint8_t {
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Maximum,
+  Minimum,
+  Neg,
+  Cast,
+  Swiglu,      ///< silu(a) * b (moe.swiglu)
+  SigmoidGate, ///< a * sigmoid(b [T, 1]) (moe.sigmoid_gate)
+};
+const char *elementwiseFnName(ElementwiseFn fn);
+/// The operand count of `fn` (1 for Neg and Cast, else 2).
+int elementwiseArity(ElementwiseFn fn);
+
+struct GemmAttrs {
+  std::optional<Quant> quant;
+  bool bias = false;
+};
+struct GroupedGemmAttrs {
+  std::optional<Quant> quant;
+};
+struct AttentionAttrs {
+  double scale = 1.0;
+  Window window;
+  bool sharedKey = false;
+};
+struct NormAttrs {
+  double eps = 1e-6;
+  bool residual = false;
+};
+struct RopeAttrs {
+  double theta = 10000.0;
+  RopeStyle style = RopeStyle::HalfSplit;
+  std::optional<Yarn> yarn;
+};
+struct RouterAttrs {
+  RouterConfig config;
+  bool bias = false;
+};
+struct DispatchAttrs {
+  int64_t numExperts = 0;
+};
+struct CombineAttrs {};
+struct ElementwiseAttrs {
+  ElementwiseFn fn = ElementwiseFn::Add;
+};
+struct EmbeddingAttrs {};
+/// dst[dstOffsets + i] = src[srcOffsets + i * srcStrides] for every index i
+/// of the box `sizes` (a dynamic size spans the operand's whole dynamic dim).
+struct CopyAttrs {
+  std::vector<int64_t> srcOffsets;
+  std::vector<int64_t> srcStrides;
+  Dims sizes;
+  std::vector<int64_t> dstOffsets;
+};
+struct FillAttrs {
+  double value = 0.0;
+};
+
+/// The attributes of a launch; the alternative's index is its OpKind.
+using OpAttrs =
+    std::variant<GemmAttrs, GroupedGemmAttrs, AttentionAttrs, NormAttrs,
+                 RopeAttrs, RouterAttrs, DispatchAttrs, CombineAttrs,
+                 ElementwiseAttrs, EmbeddingAttrs, CopyAttrs, FillAttrs>;
+
+/// A tile configuration for one shape bucket (docs/compile-path.md §2).
+struct KernelConfig {
+  int64_t maxTokens = 0; ///< the bucket's upper bound on T; 0: unbounded
+  std::string variant;
+  std::vector<int64_t> tile;
+  int64_t stages = 1;
+  int64_t warps = 4;
+  std::vector<int64_t> cluster;
+};
+
+/// One variant of a launch: used when T <= config.maxTokens (the first that
+/// fits, in order; the last has maxTokens 0).
+struct Variant {
+  KernelConfig config;
+  int32_t kernel = -1; ///< index into Module::kernels; -1: none compiled
+};
+
+struct Launch {
+  OpAttrs attrs;
+  std::vector<uint32_t> operands; ///< buffer indices of the entry
+  std::vector<uint32_t> results;  ///< buffer indices of the entry
+  std::vector<Variant> variants;  ///< empty: no config selected
+  std::string location;           ///< "model.mlir:12:5" or empty
+
+  OpKind kind() const { return static_cast<OpKind>(attrs.index()); }
+};
+
+//===----------------------------------------------------------------------===//
+// Entry points, kernels, the module
+//===----------------------------------------------------------------------===//
+
+enum class EntryKind : uint8_t {
+  Stateless, ///< every call independent (prefill without a cache)
+};
+
+struct Port {
+  std::string name;
+  uint32_t buffer = 0; ///< the buffer holding it (an Input buffer for inputs)
+};
+
+struct Plan {
+  int64_t maxTokens = 0;  ///< the T the plan was sized for
+  int64_t peakBytes = 0;  ///< the arena at maxTokens
+  int64_t naiveBytes = 0; ///< the sum of all arena buffers at maxTokens
+  int64_t alignment = 256;
+};
+
+struct EntryPoint {
+  std::string name;
+  EntryKind kind = EntryKind::Stateless;
+  std::vector<Port> inputs;
+  std::vector<Port> outputs;
+  std::vector<Buffer> buffers;
+  std::vector<Launch> program;
+  Plan plan;
+};
+
+struct PtxasReport {
+  int64_t registers = 0;
+  int64_t spillStores = 0;
+  int64_t spillLoads = 0;
+  int64_t stackBytes = 0;
+  std::string log;
+};
+
+struct Kernel {
+  std::string name;
+  std::string entry; ///< the extern "C" __global__ function
+  std::string source;
+  std::vector<uint8_t> cubin;
+  std::string ptx;
+  std::array<int32_t, 3> block{1, 1, 1};
+  int64_t sharedMemoryBytes = 0;
+  PtxasReport report;
+};
+
+struct Module {
+  uint32_t formatVersion = kModuleFormatVersion;
+  std::string producer;
+  std::string target;
+  std::string model;
+  TokenLimits limits;
+  std::vector<ParameterSpec> parameters;
+  std::vector<Kernel> kernels;
+  std::vector<EntryPoint> entries;
+};
+
+/// The flatbuffer of `module`. Fails when `module` does not verify.
+Expected<std::vector<uint8_t>> serializeModule(const Module &module);
+
+/// Verifies the flatbuffer in `data` (identifier, version, structure), reads
+/// it and checks every cross-reference (verifyModule()). Messages name the
+/// table, the index and the field.
+Expected<Module> parseModule(const uint8_t *data, size_t size);
+/// parseModule() of a file's bytes; messages start with the path.
+Expected<Module> loadModuleFile(const std::string &path);
+
+/// Every rule a module must meet before its first launch: indices in range,
+/// operand and result counts and shapes per op kind, views inside their
+/// sources, arena buffers inside the plan, ports against their buffers,
+/// parameters valid (ParameterTable::create).
+Status verifyModule(const Module &module);
+
+/// The input signature of `entry` for ds/binding.h (names, dtypes, shapes
+/// with kDynamicDim) with the module's limits.
+EntrySignature entrySignature(const Module &module, const EntryPoint &entry);
+
+} // namespace ds
+
+#endif // DS_MODULE_H
