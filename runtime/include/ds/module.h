@@ -292,6 +292,9 @@ struct Module {
 
 /// The flatbuffer of `module`. Fails when `module` does not verify.
 Expected<std::vector<uint8_t>> serializeModule(const Module &module);
+/// The flatbuffer of `module` without verifying it first: for tests and
+/// fuzz seeds that need the bytes of an invalid module.
+std::vector<uint8_t> serializeModuleUnverified(const Module &module);
 
 /// Verifies the flatbuffer in `data` (identifier, version, structure), reads
 /// it and checks every cross-reference (verifyModule()). Messages name the

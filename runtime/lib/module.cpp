@@ -1,0 +1,139 @@
+//===- module.cpp - helpers of the in-memory module -----------------------===//
+//
+// Part of ds, an MLIR compiler for Mixture-of-Experts transformers.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ds/module.h"
+
+#include "ds/cpu/tensor.h"
+#include "ds/limits.h"
+
+#include <algorithm>
+
+namespace ds {
+
+std::vector<int64_t> resolveDims(const Dims &dims, int64_t tokens) {
+  std::vector<int64_t> shape;
+  shape.reserve(dims.size());
+  for (const Dim &d : dims)
+    shape.push_back(d.at(tokens));
+  return shape;
+}
+
+std::vector<int64_t> symbolicShape(const Dims &dims) {
+  std::vector<int64_t> shape;
+  shape.reserve(dims.size());
+  for (const Dim &d : dims)
+    shape.push_back(d.dynamic() ? kDynamicDim : d.size);
+  return shape;
+}
+
+Expected<int64_t> bufferBytes(DType dtype, const Dims &dims, int64_t tokens,
+                              std::string_view what) {
+  int64_t count = 1;
+  for (size_t i = 0; i < dims.size(); ++i) {
+    const Dim &d = dims[i];
+    std::optional<int64_t> size =
+        d.dynamic() ? checkedMul(d.tokenScale, tokens) : d.size;
+    if (!size || *size < 0)
+      return Status::error(cat(what, ": dim ", i, " is negative or overflows"));
+    std::optional<int64_t> next = checkedMul(count, *size);
+    if (!next || *next > kMaxTensorElements)
+      return Status::error(cat(what, ": more than ", kMaxTensorElements,
+                               " elements (the limit of one tensor) at ",
+                               tokens, " tokens"));
+    count = *next;
+  }
+  std::optional<uint64_t> bytes = byteSize(dtype, static_cast<uint64_t>(count));
+  if (!bytes)
+    return Status::error(
+        cat(what, ": dtype ", dtypeName(dtype), " has no byte size"));
+  return static_cast<int64_t>(*bytes);
+}
+
+const char *opKindName(OpKind kind) {
+  switch (kind) {
+  case OpKind::Gemm:
+    return "gemm";
+  case OpKind::GroupedGemm:
+    return "grouped_gemm";
+  case OpKind::Attention:
+    return "attention";
+  case OpKind::Norm:
+    return "norm";
+  case OpKind::Rope:
+    return "rope";
+  case OpKind::Router:
+    return "router";
+  case OpKind::Dispatch:
+    return "dispatch";
+  case OpKind::Combine:
+    return "combine";
+  case OpKind::Elementwise:
+    return "elementwise";
+  case OpKind::Embedding:
+    return "embedding";
+  case OpKind::Copy:
+    return "copy";
+  case OpKind::Fill:
+    return "fill";
+  }
+  return "unknown";
+}
+
+const char *elementwiseFnName(ElementwiseFn fn) {
+  switch (fn) {
+  case ElementwiseFn::Add:
+    return "add";
+  case ElementwiseFn::Sub:
+    return "sub";
+  case ElementwiseFn::Mul:
+    return "mul";
+  case ElementwiseFn::Div:
+    return "div";
+  case ElementwiseFn::Maximum:
+    return "maximum";
+  case ElementwiseFn::Minimum:
+    return "minimum";
+  case ElementwiseFn::Neg:
+    return "neg";
+  case ElementwiseFn::Cast:
+    return "cast";
+  case ElementwiseFn::Swiglu:
+    return "swiglu";
+  case ElementwiseFn::SigmoidGate:
+    return "sigmoid_gate";
+  }
+  return "unknown";
+}
+
+int elementwiseArity(ElementwiseFn fn) {
+  return fn == ElementwiseFn::Neg || fn == ElementwiseFn::Cast ? 1 : 2;
+}
+
+EntrySignature entrySignature(const Module &module, const EntryPoint &entry) {
+  EntrySignature signature;
+  signature.function = entry.name;
+  signature.limits = module.limits;
+  if (entry.plan.maxTokens > 0 &&
+      (!signature.limits.maxTokens ||
+       *signature.limits.maxTokens > entry.plan.maxTokens)) {
+    signature.limits.maxTokens = entry.plan.maxTokens;
+    signature.limits.maxTokensSource = cat("the plan of @", entry.name);
+  }
+  for (const Port &port : entry.inputs) {
+    InputSpec spec;
+    spec.name = port.name;
+    if (port.buffer < entry.buffers.size()) {
+      const Buffer &buffer = entry.buffers[port.buffer];
+      spec.dtype = buffer.dtype;
+      spec.shape = symbolicShape(buffer.dims);
+    }
+    spec.typeText = cat(dtypeName(spec.dtype), cpu::shapeToString(spec.shape));
+    signature.inputs.push_back(std::move(spec));
+  }
+  return signature;
+}
+
+} // namespace ds

@@ -1,0 +1,993 @@
+//===- module_verify.cpp - every rule of a module before its first launch -===//
+//
+// Part of ds, an MLIR compiler for Mixture-of-Experts transformers.
+//
+// verifyModule(): the cross-references and shape rules of docs/compile-path.md
+// §4 on a ds::Module, whether it was parsed from a `.dsb` (hostile) or built
+// by the compiler's writer. Every size is overflow-checked against the
+// ceilings of ds/limits.h; every message names the table, the index and the
+// field, e.g.
+//   entries[0].program[12] (gemm at model.mlir:3:5): operand 1 (buffer 7
+//   'w'): expected rank 2, got 3
+//
+//===----------------------------------------------------------------------===//
+
+#include "ds/module.h"
+
+#include "ds/cpu/tensor.h"
+#include "ds/limits.h"
+
+#include <cmath>
+#include <set>
+
+namespace ds {
+
+namespace {
+
+/// The largest arena (and plan byte count) a module may ask for: 2^46 bytes,
+/// far above any device and far below int64 overflow.
+constexpr int64_t kMaxArenaBytes = int64_t(1) << 46;
+/// The largest plan alignment.
+constexpr int64_t kMaxAlignment = int64_t(1) << 20;
+
+std::string dimText(const Dim &d) {
+  if (!d.dynamic())
+    return std::to_string(d.size);
+  return d.tokenScale == 1 ? "T" : cat(d.tokenScale, "·T");
+}
+
+std::string dimsText(const Dims &dims) {
+  std::string s = "[";
+  for (size_t i = 0; i < dims.size(); ++i)
+    s += (i ? ", " : "") + dimText(dims[i]);
+  return s + "]";
+}
+
+std::string typeText(const Buffer &b) {
+  return cat(dtypeName(b.dtype), dimsText(b.dims));
+}
+
+bool isIndexDType(DType t) {
+  switch (t) {
+  case DType::U8:
+  case DType::I8:
+  case DType::I16:
+  case DType::U16:
+  case DType::I32:
+  case DType::U32:
+  case DType::I64:
+    return true;
+  default:
+    return false;
+  }
+}
+
+bool finite(double v) { return std::isfinite(v); }
+
+/// Verifies one entry point of `module`.
+class EntryVerifier {
+public:
+  EntryVerifier(const Module &module, size_t index)
+      : M(module), E(module.entries[index]),
+        Prefix(cat("entries[", index, "]")) {}
+
+  Status run() {
+    if (Status s = verifyPlan(); !s.ok())
+      return s;
+    for (size_t i = 0; i < E.buffers.size(); ++i)
+      if (Status s = verifyBuffer(i); !s.ok())
+        return s;
+    if (Status s = verifyPorts(); !s.ok())
+      return s;
+    for (size_t i = 0; i < E.program.size(); ++i)
+      if (Status s = verifyLaunch(i); !s.ok())
+        return s;
+    return Status::success();
+  }
+
+private:
+  Status error(const std::string &message) const {
+    return Status::error(cat(Prefix, ": ", message));
+  }
+
+  Status verifyPlan() {
+    const Plan &p = E.plan;
+    if (E.name.empty())
+      return error("name: empty");
+    if (p.maxTokens < 1 || p.maxTokens > kMaxDimSize)
+      return error(cat("plan.max_tokens: ", p.maxTokens, " is outside [1, ",
+                       kMaxDimSize, "]"));
+    if (p.peakBytes < 0 || p.peakBytes > kMaxArenaBytes)
+      return error(cat("plan.peak_bytes: ", p.peakBytes, " is outside [0, ",
+                       kMaxArenaBytes, "]"));
+    if (p.naiveBytes < 0 || p.naiveBytes > kMaxArenaBytes)
+      return error(cat("plan.naive_bytes: ", p.naiveBytes, " is outside [0, ",
+                       kMaxArenaBytes, "]"));
+    if (p.alignment < 1 || p.alignment > kMaxAlignment ||
+        (p.alignment & (p.alignment - 1)) != 0)
+      return error(cat("plan.alignment: ", p.alignment,
+                       " is not a power of two in [1, ", kMaxAlignment, "]"));
+    return Status::success();
+  }
+
+  Status bufferError(size_t i, const std::string &message) const {
+    return error(cat("buffers[", i, "] '", E.buffers[i].name, "': ", message));
+  }
+
+  Status verifyBuffer(size_t i) {
+    const Buffer &b = E.buffers[i];
+    if (b.dims.size() > static_cast<size_t>(kMaxRank))
+      return bufferError(i, cat("dims: rank ", b.dims.size(),
+                                " is above the largest rank ", kMaxRank));
+    if (static_cast<uint8_t>(b.dtype) > static_cast<uint8_t>(DType::I4))
+      return bufferError(
+          i, cat("dtype: unknown dtype ", static_cast<int>(b.dtype)));
+    if (!cpu::isComputeFloat(b.dtype) && !isIndexDType(b.dtype) &&
+        b.dtype != DType::I4)
+      return bufferError(i, cat("dtype: ", dtypeName(b.dtype),
+                                " is not a dtype the runtime holds"));
+    for (size_t d = 0; d < b.dims.size(); ++d) {
+      const Dim &dim = b.dims[d];
+      if (dim.tokenScale < 0 || dim.tokenScale > kMaxDimSize ||
+          (dim.dynamic() && dim.size != 0))
+        return bufferError(i, cat("dims[", d, "]: token_scale ", dim.tokenScale,
+                                  " (size ", dim.size, ") is not 0 or in [1, ",
+                                  kMaxDimSize, "] with size 0"));
+      if (!dim.dynamic() && (dim.size < 0 || dim.size > kMaxDimSize))
+        return bufferError(i, cat("dims[", d, "]: size ", dim.size,
+                                  " is outside [0, ", kMaxDimSize, "]"));
+      if (dim.dynamic() && d != 0)
+        return bufferError(i, cat("dims[", d,
+                                  "]: only the leading dim may "
+                                  "be dynamic"));
+      if (dim.dynamic() &&
+          dim.tokenScale * E.plan.maxTokens > kMaxDimSize) // no overflow
+        return bufferError(i, cat("dims[", d, "]: ", dimText(dim), " at ",
+                                  E.plan.maxTokens, " tokens is above ",
+                                  kMaxDimSize));
+    }
+    std::string what = cat(Prefix, ".buffers[", i, "] '", b.name, "'");
+    Expected<int64_t> atMax =
+        bufferBytes(b.dtype, b.dims, E.plan.maxTokens, what);
+    if (!atMax)
+      return atMax.status();
+    Expected<int64_t> atOne = bufferBytes(b.dtype, b.dims, 1, what);
+    if (!atOne)
+      return atOne.status();
+    BytesAtMax.push_back(*atMax);
+    BytesAtOne.push_back(*atOne);
+    Root.push_back(static_cast<uint32_t>(i));
+    RootOffset.push_back(0);
+
+    switch (b.kind) {
+    case BufferKind::Arena: {
+      if (b.offsetPerToken < 0 || b.offsetFixed < 0 ||
+          b.offsetPerToken > kMaxArenaBytes || b.offsetFixed > kMaxArenaBytes)
+        return bufferError(i, cat("offset: [", b.offsetPerToken, ", ",
+                                  b.offsetFixed, "] is outside [0, ",
+                                  kMaxArenaBytes, "]"));
+      if (b.offsetPerToken % E.plan.alignment != 0 ||
+          b.offsetFixed % E.plan.alignment != 0)
+        return bufferError(i,
+                           cat("offset: [", b.offsetPerToken, ", ",
+                               b.offsetFixed, "] is not aligned to the plan's ",
+                               E.plan.alignment, " bytes"));
+      // offset + bytes is a·T + b with a, b >= 0: largest at maxTokens.
+      // (Each term is below 2^46 · 2^24; the sums stay far from overflow.)
+      int64_t end =
+          b.offsetPerToken * E.plan.maxTokens + b.offsetFixed + *atMax;
+      if (end > E.plan.peakBytes)
+        return bufferError(
+            i, cat("ends at byte ", end, " at ", E.plan.maxTokens,
+                   " tokens, beyond the plan's peak_bytes ", E.plan.peakBytes));
+      break;
+    }
+    case BufferKind::Weight: {
+      if (b.parameter >= M.parameters.size())
+        return bufferError(i, cat("parameter: index ", b.parameter,
+                                  " is out of range (", M.parameters.size(),
+                                  " parameters)"));
+      const ParameterSpec &p = M.parameters[b.parameter];
+      if (p.dtype != b.dtype || symbolicShape(b.dims) != p.shape)
+        return bufferError(i,
+                           cat("is ", typeText(b), ", parameter ", b.parameter,
+                               " '", p.name, "' is ", dtypeName(p.dtype),
+                               cpu::shapeToString(p.shape)));
+      break;
+    }
+    case BufferKind::View: {
+      if (b.source >= i)
+        return bufferError(
+            i, cat("source: index ", b.source, " is not an earlier buffer"));
+      const Buffer &src = E.buffers[b.source];
+      if (src.dtype != b.dtype)
+        return bufferError(i, cat("is ", typeText(b), ", its source buffer ",
+                                  b.source, " '", src.name, "' is ",
+                                  typeText(src), " (a view keeps the dtype)"));
+      if (b.viewOffset < 0 || b.viewOffset > kMaxArenaBytes)
+        return bufferError(i, cat("view_offset: ", b.viewOffset,
+                                  " is outside [0, ", kMaxArenaBytes, "]"));
+      // Both sizes are linear in T: inside at 1 and at maxTokens is inside
+      // everywhere in between.
+      if (b.viewOffset + *atOne > BytesAtOne[b.source] ||
+          b.viewOffset + *atMax > BytesAtMax[b.source])
+        return bufferError(
+            i, cat("view of ", *atMax, " bytes at offset ", b.viewOffset,
+                   " is outside its source buffer ", b.source, " '", src.name,
+                   "' ", typeText(src), " (", BytesAtMax[b.source],
+                   " bytes at ", E.plan.maxTokens, " tokens)"));
+      Root[i] = Root[b.source];
+      RootOffset[i] = RootOffset[b.source] + b.viewOffset;
+      break;
+    }
+    case BufferKind::Input: {
+      if (b.input >= E.inputs.size())
+        return bufferError(i,
+                           cat("input: index ", b.input, " is out of range (",
+                               E.inputs.size(), " inputs)"));
+      if (E.inputs[b.input].buffer != i)
+        return bufferError(i, cat("input: input ", b.input, " '",
+                                  E.inputs[b.input].name, "' is buffer ",
+                                  E.inputs[b.input].buffer, ", not this one"));
+      for (const Dim &d : b.dims)
+        if (d.dynamic() && d.tokenScale != 1)
+          return bufferError(
+              i, cat("an input's dynamic dim must be T, got ", dimText(d)));
+      break;
+    }
+    default:
+      return bufferError(i,
+                         cat("kind: unknown kind ", static_cast<int>(b.kind)));
+    }
+    return Status::success();
+  }
+
+  Status verifyPorts() {
+    std::set<std::string, std::less<>> names;
+    for (size_t i = 0; i < E.inputs.size(); ++i) {
+      const Port &p = E.inputs[i];
+      std::string where = cat("inputs[", i, "] '", p.name, "'");
+      if (p.name.empty())
+        return error(cat(where, ": name: empty"));
+      if (!names.insert(p.name).second)
+        return error(cat(where, ": name: a second input of that name"));
+      if (p.buffer >= E.buffers.size())
+        return error(cat(where, ": buffer: index ", p.buffer,
+                         " is out of range (", E.buffers.size(), " buffers)"));
+      const Buffer &b = E.buffers[p.buffer];
+      if (b.kind != BufferKind::Input || b.input != i)
+        return error(cat(where, ": buffer ", p.buffer, " '", b.name,
+                         "' is not input buffer ", i));
+    }
+    names.clear();
+    for (size_t i = 0; i < E.outputs.size(); ++i) {
+      const Port &p = E.outputs[i];
+      std::string where = cat("outputs[", i, "] '", p.name, "'");
+      if (p.name.empty())
+        return error(cat(where, ": name: empty"));
+      if (!names.insert(p.name).second)
+        return error(cat(where, ": name: a second output of that name"));
+      if (p.buffer >= E.buffers.size())
+        return error(cat(where, ": buffer: index ", p.buffer,
+                         " is out of range (", E.buffers.size(), " buffers)"));
+      if (!isIndexDType(E.buffers[p.buffer].dtype) &&
+          !cpu::isComputeFloat(E.buffers[p.buffer].dtype))
+        return error(cat(where, ": buffer ", p.buffer, " is ",
+                         typeText(E.buffers[p.buffer]),
+                         ", not a dtype an output can have"));
+    }
+    return Status::success();
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Launches
+  //===--------------------------------------------------------------------===//
+
+  /// The checks of one launch; every message starts with where it is.
+  struct LaunchCheck {
+    const EntryVerifier &V;
+    const Launch &L;
+    std::string Where;
+
+    Status error(const std::string &message) const {
+      return V.error(cat(Where, ": ", message));
+    }
+    const Buffer &operand(size_t i) const { return V.E.buffers[L.operands[i]]; }
+    const Buffer &result(size_t i) const { return V.E.buffers[L.results[i]]; }
+    std::string operandName(size_t i) const {
+      return cat("operand ", i, " (buffer ", L.operands[i], " '",
+                 operand(i).name, "')");
+    }
+    std::string resultName(size_t i) const {
+      return cat("result ", i, " (buffer ", L.results[i], " '", result(i).name,
+                 "')");
+    }
+
+    Status counts(size_t operands, size_t results) const {
+      if (L.operands.size() != operands)
+        return error(
+            cat("expected ", operands, " operands, got ", L.operands.size()));
+      if (L.results.size() != results)
+        return error(
+            cat("expected ", results, " results, got ", L.results.size()));
+      return Status::success();
+    }
+
+    static Status check(const std::string &name, const Buffer &b,
+                        const LaunchCheck &c, size_t rank) {
+      if (b.dims.size() != rank)
+        return c.error(cat(name, ": expected rank ", rank, ", got ",
+                           b.dims.size(), " (", typeText(b), ")"));
+      return Status::success();
+    }
+    Status rankOp(size_t i, size_t rank) const {
+      return check(operandName(i), operand(i), *this, rank);
+    }
+    Status rankRes(size_t i, size_t rank) const {
+      return check(resultName(i), result(i), *this, rank);
+    }
+    Status minRankOp(size_t i, size_t rank) const {
+      if (operand(i).dims.size() < rank)
+        return error(cat(operandName(i), ": expected rank at least ", rank,
+                         ", got ", operand(i).dims.size(), " (",
+                         typeText(operand(i)), ")"));
+      return Status::success();
+    }
+    /// Dim `d` of `b` is `expected`.
+    Status dimIs(const std::string &name, const Buffer &b, size_t d,
+                 const Dim &expected) const {
+      if (b.dims[d] != expected)
+        return error(cat(name, ": dim ", d, " is ", dimText(b.dims[d]),
+                         ", expected ", dimText(expected), " (", typeText(b),
+                         ")"));
+      return Status::success();
+    }
+    Status opDim(size_t i, size_t d, const Dim &expected) const {
+      return dimIs(operandName(i), operand(i), d, expected);
+    }
+    Status resDim(size_t i, size_t d, const Dim &expected) const {
+      return dimIs(resultName(i), result(i), d, expected);
+    }
+    Status staticOp(size_t i, size_t d) const {
+      if (operand(i).dims[d].dynamic())
+        return error(cat(operandName(i), ": dim ", d, " must be static (",
+                         typeText(operand(i)), ")"));
+      return Status::success();
+    }
+    Status sameDims(const std::string &name, const Buffer &b,
+                    const Dims &expected) const {
+      if (b.dims != expected)
+        return error(cat(name, ": expected dims ", dimsText(expected), ", got ",
+                         typeText(b)));
+      return Status::success();
+    }
+    Status floatOp(size_t i) const {
+      if (!cpu::isComputeFloat(operand(i).dtype))
+        return error(cat(operandName(i), ": expected a float dtype, got ",
+                         typeText(operand(i))));
+      return Status::success();
+    }
+    Status floatRes(size_t i) const {
+      if (!cpu::isComputeFloat(result(i).dtype))
+        return error(cat(resultName(i), ": expected a float dtype, got ",
+                         typeText(result(i))));
+      return Status::success();
+    }
+    Status intOp(size_t i) const {
+      if (!isIndexDType(operand(i).dtype))
+        return error(cat(operandName(i), ": expected an integer dtype, got ",
+                         typeText(operand(i))));
+      return Status::success();
+    }
+    Status i32Res(size_t i) const {
+      if (result(i).dtype != DType::I32)
+        return error(
+            cat(resultName(i), ": expected I32, got ", typeText(result(i))));
+      return Status::success();
+    }
+    /// A weight operand `w` of rank `rank` and its scales (quantized or
+    /// dense).
+    Status weight(size_t w, size_t rank, const std::optional<Quant> &quant,
+                  std::optional<size_t> scales) const {
+      if (Status s = rankOp(w, rank); !s.ok())
+        return s;
+      for (size_t d = 0; d < rank; ++d)
+        if (Status s = staticOp(w, d); !s.ok())
+          return s;
+      const Buffer &b = operand(w);
+      if (!quant) {
+        if (b.dtype != DType::F32 && b.dtype != DType::F64 &&
+            b.dtype != DType::BF16 && b.dtype != DType::F16)
+          return error(cat(operandName(w),
+                           ": a dense weight is BF16, F16, "
+                           "F32 or F64, got ",
+                           typeText(b)));
+        return Status::success();
+      }
+      if (Status s = quant->validate(); !s.ok())
+        return error(cat("attrs.quant: ", s.message()));
+      DType storage = quantStorageDType(quant->scheme);
+      if (b.dtype != storage)
+        return error(cat(operandName(w), ": expected ", dtypeName(storage),
+                         " for quant scheme ", quantSchemeName(quant->scheme),
+                         ", got ", typeText(b)));
+      size_t s = *scales;
+      if (Status st = rankOp(s, rank); !st.ok())
+        return st;
+      if (Status st = floatOp(s); !st.ok())
+        return st;
+      Dims expected = b.dims;
+      expected[rank - 2].size =
+          (expected[rank - 2].size + quant->blockRows - 1) / quant->blockRows;
+      expected[rank - 1].size =
+          (expected[rank - 1].size + quant->blockCols - 1) / quant->blockCols;
+      return sameDims(operandName(s), operand(s), expected);
+    }
+  };
+
+  Status verifyLaunch(size_t index) {
+    const Launch &l = E.program[index];
+    LaunchCheck c{*this, l,
+                  cat("program[", index, "] (", opKindName(l.kind()),
+                      l.location.empty() ? "" : " at ", l.location, ")")};
+    for (size_t i = 0; i < l.operands.size(); ++i)
+      if (l.operands[i] >= E.buffers.size())
+        return c.error(cat("operand ", i, ": buffer index ", l.operands[i],
+                           " is out of range (", E.buffers.size(),
+                           " buffers)"));
+    for (size_t i = 0; i < l.results.size(); ++i) {
+      if (l.results[i] >= E.buffers.size())
+        return c.error(cat("result ", i, ": buffer index ", l.results[i],
+                           " is out of range (", E.buffers.size(),
+                           " buffers)"));
+      const Buffer &root = E.buffers[Root[l.results[i]]];
+      if (root.kind != BufferKind::Arena)
+        return c.error(
+            cat(c.resultName(i), ": writes ",
+                root.kind == BufferKind::Weight ? "a weight" : "an input",
+                "; results live in the arena"));
+    }
+    if (Status s = verifyVariants(c); !s.ok())
+      return s;
+    switch (l.kind()) {
+    case OpKind::Gemm:
+      return gemm(c, std::get<GemmAttrs>(l.attrs));
+    case OpKind::GroupedGemm:
+      return groupedGemm(c, std::get<GroupedGemmAttrs>(l.attrs));
+    case OpKind::Attention:
+      return attention(c, std::get<AttentionAttrs>(l.attrs));
+    case OpKind::Norm:
+      return norm(c, std::get<NormAttrs>(l.attrs));
+    case OpKind::Rope:
+      return rope(c, std::get<RopeAttrs>(l.attrs));
+    case OpKind::Router:
+      return router(c, std::get<RouterAttrs>(l.attrs));
+    case OpKind::Dispatch:
+      return dispatch(c, std::get<DispatchAttrs>(l.attrs));
+    case OpKind::Combine:
+      return combine(c);
+    case OpKind::Elementwise:
+      return elementwise(c, std::get<ElementwiseAttrs>(l.attrs));
+    case OpKind::Embedding:
+      return embedding(c);
+    case OpKind::Copy:
+      return copy(c, std::get<CopyAttrs>(l.attrs));
+    case OpKind::Fill:
+      return fill(c, std::get<FillAttrs>(l.attrs));
+    }
+    return c.error("unknown op kind");
+  }
+
+  Status verifyVariants(const LaunchCheck &c) const {
+    const std::vector<Variant> &vs = c.L.variants;
+    int64_t previous = 0;
+    for (size_t i = 0; i < vs.size(); ++i) {
+      const Variant &v = vs[i];
+      std::string where = cat("variants[", i, "]");
+      if (v.kernel < -1 ||
+          (v.kernel >= 0 && static_cast<size_t>(v.kernel) >= M.kernels.size()))
+        return c.error(cat(where, ".kernel: index ", v.kernel,
+                           " is out of range (", M.kernels.size(),
+                           " kernels)"));
+      const KernelConfig &k = v.config;
+      bool last = i + 1 == vs.size();
+      if (last ? k.maxTokens != 0 : k.maxTokens <= previous)
+        return c.error(cat(where, ".config.max_tokens: ", k.maxTokens,
+                           last ? ": the last bucket must be 0 (unbounded)"
+                                : ": buckets must increase from 1"));
+      previous = k.maxTokens;
+      if (k.tile.size() > static_cast<size_t>(kMaxRank) ||
+          k.cluster.size() > static_cast<size_t>(kMaxRank))
+        return c.error(
+            cat(where, ".config: tile or cluster of rank above ", kMaxRank));
+      for (int64_t t : k.tile)
+        if (t < 1 || t > kMaxDimSize)
+          return c.error(cat(where, ".config.tile: ", t, " is outside [1, ",
+                             kMaxDimSize, "]"));
+      for (int64_t t : k.cluster)
+        if (t < 1 || t > 1024)
+          return c.error(
+              cat(where, ".config.cluster: ", t, " is outside [1, 1024]"));
+      if (k.stages < 1 || k.stages > 1024 || k.warps < 1 || k.warps > 1024)
+        return c.error(cat(where, ".config: stages ", k.stages, ", warps ",
+                           k.warps, ": each must be in [1, 1024]"));
+    }
+    return Status::success();
+  }
+
+  static Status gemm(const LaunchCheck &c, const GemmAttrs &a) {
+    size_t n = 2 + (a.quant ? 1 : 0) + (a.bias ? 1 : 0);
+    if (Status s = c.counts(n, 1); !s.ok())
+      return s;
+    std::optional<size_t> scales;
+    if (a.quant)
+      scales = 2;
+    if (Status s = c.minRankOp(0, 1); !s.ok())
+      return s;
+    if (Status s = c.floatOp(0); !s.ok())
+      return s;
+    if (Status s = c.weight(1, 2, a.quant, scales); !s.ok())
+      return s;
+    const Buffer &x = c.operand(0), &w = c.operand(1);
+    if (Status s = c.opDim(0, x.dims.size() - 1, w.dims[1]); !s.ok())
+      return s;
+    if (a.bias) {
+      size_t b = n - 1;
+      if (Status s = c.floatOp(b); !s.ok())
+        return s;
+      if (Status s = c.sameDims(c.operandName(b), c.operand(b), {w.dims[0]});
+          !s.ok())
+        return s;
+    }
+    Dims out = x.dims;
+    out.back() = w.dims[0];
+    if (Status s = c.floatRes(0); !s.ok())
+      return s;
+    return c.sameDims(c.resultName(0), c.result(0), out);
+  }
+
+  static Status groupedGemm(const LaunchCheck &c, const GroupedGemmAttrs &a) {
+    if (Status s = c.counts(a.quant ? 4 : 3, 1); !s.ok())
+      return s;
+    std::optional<size_t> scales;
+    if (a.quant)
+      scales = 3;
+    if (Status s = c.rankOp(0, 2); !s.ok())
+      return s;
+    if (Status s = c.floatOp(0); !s.ok())
+      return s;
+    if (Status s = c.weight(1, 3, a.quant, scales); !s.ok())
+      return s;
+    const Buffer &rows = c.operand(0), &w = c.operand(1);
+    if (Status s = c.opDim(0, 1, w.dims[2]); !s.ok())
+      return s;
+    if (Status s = c.intOp(2); !s.ok())
+      return s;
+    if (Status s = c.sameDims(c.operandName(2), c.operand(2),
+                              {Dim::fixed(w.dims[0].size + 1)});
+        !s.ok())
+      return s;
+    if (Status s = c.floatRes(0); !s.ok())
+      return s;
+    return c.sameDims(c.resultName(0), c.result(0), {rows.dims[0], w.dims[1]});
+  }
+
+  static Status attention(const LaunchCheck &c, const AttentionAttrs &a) {
+    if (Status s = c.counts(a.sharedKey ? 4 : 3, 1); !s.ok())
+      return s;
+    if (!finite(a.scale))
+      return c.error(cat("attrs.scale: ", a.scale, " is not finite"));
+    if (Status s = a.window.validate(); !s.ok())
+      return c.error(cat("attrs.window: ", s.message()));
+    for (size_t i = 0; i < 3; ++i) {
+      if (Status s = c.rankOp(i, 3); !s.ok())
+        return s;
+      if (Status s = c.floatOp(i); !s.ok())
+        return s;
+      for (size_t d = 1; d < 3; ++d)
+        if (Status s = c.staticOp(i, d); !s.ok())
+          return s;
+    }
+    const Buffer &q = c.operand(0), &k = c.operand(1), &v = c.operand(2);
+    Dim t = q.dims[0];
+    if (Status s = c.opDim(1, 0, t); !s.ok())
+      return s;
+    if (Status s = c.opDim(2, 0, t); !s.ok())
+      return s;
+    if (Status s = c.opDim(2, 1, k.dims[1]); !s.ok())
+      return s;
+    int64_t heads = q.dims[1].size, kvHeads = k.dims[1].size;
+    if (kvHeads < 1 || heads % kvHeads != 0)
+      return c.error(cat("operand 1: ", kvHeads, " kv heads do not divide the ",
+                         heads, " query heads"));
+    int64_t dr = 0;
+    if (a.sharedKey) {
+      if (Status s = c.rankOp(3, 2); !s.ok())
+        return s;
+      if (Status s = c.floatOp(3); !s.ok())
+        return s;
+      if (Status s = c.opDim(3, 0, t); !s.ok())
+        return s;
+      if (Status s = c.staticOp(3, 1); !s.ok())
+        return s;
+      dr = c.operand(3).dims[1].size;
+    }
+    if (q.dims[2].size != k.dims[2].size + dr)
+      return c.error(cat("operand 0: query head dim ", q.dims[2].size,
+                         " is not the key's ", k.dims[2].size,
+                         a.sharedKey ? cat(" + the shared key's ", dr) : ""));
+    if (Status s = c.floatRes(0); !s.ok())
+      return s;
+    return c.sameDims(c.resultName(0), c.result(0), {t, q.dims[1], v.dims[2]});
+  }
+
+  static Status norm(const LaunchCheck &c, const NormAttrs &a) {
+    if (Status s = c.counts(a.residual ? 3 : 2, a.residual ? 2 : 1); !s.ok())
+      return s;
+    if (!finite(a.eps) || a.eps < 0)
+      return c.error(cat("attrs.eps: ", a.eps, " is not finite and >= 0"));
+    if (Status s = c.minRankOp(0, 1); !s.ok())
+      return s;
+    if (Status s = c.floatOp(0); !s.ok())
+      return s;
+    const Buffer &x = c.operand(0);
+    size_t w = a.residual ? 2 : 1;
+    if (a.residual) {
+      if (Status s = c.floatOp(1); !s.ok())
+        return s;
+      if (Status s = c.sameDims(c.operandName(1), c.operand(1), x.dims);
+          !s.ok())
+        return s;
+    }
+    if (Status s = c.floatOp(w); !s.ok())
+      return s;
+    if (Status s = c.sameDims(c.operandName(w), c.operand(w), {x.dims.back()});
+        !s.ok())
+      return s;
+    for (size_t r = 0; r < c.L.results.size(); ++r) {
+      if (Status s = c.floatRes(r); !s.ok())
+        return s;
+      if (Status s = c.sameDims(c.resultName(r), c.result(r), x.dims); !s.ok())
+        return s;
+    }
+    if (a.residual && c.result(0).dtype != c.result(1).dtype)
+      return c.error(cat(c.resultName(1), ": the sum has the dtype of y, ",
+                         dtypeName(c.result(0).dtype)));
+    return Status::success();
+  }
+
+  static Status rope(const LaunchCheck &c, const RopeAttrs &a) {
+    if (Status s = c.counts(2, 1); !s.ok())
+      return s;
+    if (Status s = validateRopeTheta(a.theta); !s.ok())
+      return c.error(cat("attrs.theta: ", s.message()));
+    if (a.style != RopeStyle::HalfSplit && a.style != RopeStyle::Interleaved)
+      return c.error("attrs.style: unknown style");
+    if (a.yarn)
+      if (Status s = a.yarn->validate(); !s.ok())
+        return c.error(cat("attrs.yarn: ", s.message()));
+    if (Status s = c.rankOp(0, 3); !s.ok())
+      return s;
+    if (Status s = c.floatOp(0); !s.ok())
+      return s;
+    const Buffer &x = c.operand(0);
+    if (x.dims[2].dynamic() || x.dims[2].size % 2 != 0)
+      return c.error(cat(c.operandName(0), ": head dim ", dimText(x.dims[2]),
+                         " is not static and even"));
+    if (Status s = c.rankOp(1, 1); !s.ok())
+      return s;
+    if (Status s = c.intOp(1); !s.ok())
+      return s;
+    if (Status s = c.opDim(1, 0, x.dims[0]); !s.ok())
+      return s;
+    if (Status s = c.floatRes(0); !s.ok())
+      return s;
+    return c.sameDims(c.resultName(0), c.result(0), x.dims);
+  }
+
+  static Status router(const LaunchCheck &c, const RouterAttrs &a) {
+    if (Status s = c.counts(a.bias ? 3 : 2, 2); !s.ok())
+      return s;
+    if (Status s = c.rankOp(0, 2); !s.ok())
+      return s;
+    if (Status s = c.floatOp(0); !s.ok())
+      return s;
+    if (Status s = c.rankOp(1, 2); !s.ok())
+      return s;
+    if (Status s = c.floatOp(1); !s.ok())
+      return s;
+    if (Status s = c.staticOp(1, 0); !s.ok())
+      return s;
+    const Buffer &x = c.operand(0), &gate = c.operand(1);
+    if (Status s = c.opDim(1, 1, x.dims[1]); !s.ok())
+      return s;
+    int64_t experts = gate.dims[0].size;
+    if (Status s = a.config.validate(experts); !s.ok())
+      return c.error(cat("attrs.config: ", s.message()));
+    if (a.bias) {
+      if (Status s = c.floatOp(2); !s.ok())
+        return s;
+      if (Status s = c.sameDims(c.operandName(2), c.operand(2), {gate.dims[0]});
+          !s.ok())
+        return s;
+    }
+    Dims out{x.dims[0], Dim::fixed(a.config.topK)};
+    if (Status s = c.floatRes(0); !s.ok())
+      return s;
+    if (Status s = c.sameDims(c.resultName(0), c.result(0), out); !s.ok())
+      return s;
+    if (Status s = c.i32Res(1); !s.ok())
+      return s;
+    return c.sameDims(c.resultName(1), c.result(1), out);
+  }
+
+  /// The dim of k·t (the rows of a dispatch with top-k), or nullopt.
+  static std::optional<Dim> scaled(const Dim &t, int64_t k) {
+    std::optional<int64_t> v =
+        checkedMul(t.dynamic() ? t.tokenScale : t.size, k);
+    if (!v || *v > kMaxDimSize)
+      return std::nullopt;
+    return t.dynamic() ? Dim::tokens(*v) : Dim::fixed(*v);
+  }
+
+  static Status dispatch(const LaunchCheck &c, const DispatchAttrs &a) {
+    if (Status s = c.counts(2, 3); !s.ok())
+      return s;
+    if (a.numExperts < 1 || a.numExperts >= kMaxDimSize)
+      return c.error(cat("attrs.num_experts: ", a.numExperts,
+                         " is outside [1, ", kMaxDimSize, ")"));
+    if (Status s = c.rankOp(0, 2); !s.ok())
+      return s;
+    if (Status s = c.floatOp(0); !s.ok())
+      return s;
+    if (Status s = c.rankOp(1, 2); !s.ok())
+      return s;
+    if (Status s = c.intOp(1); !s.ok())
+      return s;
+    const Buffer &x = c.operand(0), &idx = c.operand(1);
+    if (Status s = c.opDim(1, 0, x.dims[0]); !s.ok())
+      return s;
+    if (Status s = c.staticOp(1, 1); !s.ok())
+      return s;
+    std::optional<Dim> rows = scaled(x.dims[0], idx.dims[1].size);
+    if (!rows)
+      return c.error(cat(c.operandName(1), ": top-k ", idx.dims[1].size,
+                         " times the tokens overflows"));
+    if (Status s = c.floatRes(0); !s.ok())
+      return s;
+    if (Status s = c.sameDims(c.resultName(0), c.result(0), {*rows, x.dims[1]});
+        !s.ok())
+      return s;
+    if (Status s = c.i32Res(1); !s.ok())
+      return s;
+    if (Status s = c.sameDims(c.resultName(1), c.result(1), {*rows}); !s.ok())
+      return s;
+    if (Status s = c.i32Res(2); !s.ok())
+      return s;
+    return c.sameDims(c.resultName(2), c.result(2),
+                      {Dim::fixed(a.numExperts + 1)});
+  }
+
+  static Status combine(const LaunchCheck &c) {
+    if (Status s = c.counts(3, 1); !s.ok())
+      return s;
+    if (Status s = c.rankOp(0, 2); !s.ok())
+      return s;
+    if (Status s = c.floatOp(0); !s.ok())
+      return s;
+    if (Status s = c.rankOp(1, 1); !s.ok())
+      return s;
+    if (Status s = c.intOp(1); !s.ok())
+      return s;
+    if (Status s = c.rankOp(2, 2); !s.ok())
+      return s;
+    if (Status s = c.floatOp(2); !s.ok())
+      return s;
+    if (Status s = c.staticOp(2, 1); !s.ok())
+      return s;
+    const Buffer &rows = c.operand(0), &w = c.operand(2);
+    std::optional<Dim> r = scaled(w.dims[0], w.dims[1].size);
+    if (!r)
+      return c.error(cat(c.operandName(2), ": top-k times tokens overflows"));
+    if (Status s = c.opDim(0, 0, *r); !s.ok())
+      return s;
+    if (Status s = c.sameDims(c.operandName(1), c.operand(1), {*r}); !s.ok())
+      return s;
+    if (Status s = c.floatRes(0); !s.ok())
+      return s;
+    return c.sameDims(c.resultName(0), c.result(0), {w.dims[0], rows.dims[1]});
+  }
+
+  static Status elementwise(const LaunchCheck &c, const ElementwiseAttrs &a) {
+    if (static_cast<unsigned>(a.fn) >
+        static_cast<unsigned>(ElementwiseFn::SigmoidGate))
+      return c.error("attrs.fn: unknown function");
+    size_t arity = static_cast<size_t>(elementwiseArity(a.fn));
+    if (Status s = c.counts(arity, 1); !s.ok())
+      return s;
+    for (size_t i = 0; i < arity; ++i)
+      if (Status s = c.floatOp(i); !s.ok())
+        return s;
+    if (Status s = c.floatRes(0); !s.ok())
+      return s;
+    const Buffer &x = c.operand(0);
+    if (a.fn == ElementwiseFn::SigmoidGate) {
+      if (Status s = c.rankOp(0, 2); !s.ok())
+        return s;
+      if (Status s = c.sameDims(c.operandName(1), c.operand(1),
+                                {x.dims[0], Dim::fixed(1)});
+          !s.ok())
+        return s;
+    } else if (arity == 2) {
+      if (Status s = c.sameDims(c.operandName(1), c.operand(1), x.dims);
+          !s.ok())
+        return s;
+    }
+    return c.sameDims(c.resultName(0), c.result(0), x.dims);
+  }
+
+  static Status embedding(const LaunchCheck &c) {
+    if (Status s = c.counts(2, 1); !s.ok())
+      return s;
+    if (Status s = c.rankOp(0, 2); !s.ok())
+      return s;
+    if (Status s = c.floatOp(0); !s.ok())
+      return s;
+    if (Status s = c.rankOp(1, 1); !s.ok())
+      return s;
+    if (Status s = c.intOp(1); !s.ok())
+      return s;
+    if (Status s = c.floatRes(0); !s.ok())
+      return s;
+    return c.sameDims(c.resultName(0), c.result(0),
+                      {c.operand(1).dims[0], c.operand(0).dims[1]});
+  }
+
+  static Status copy(const LaunchCheck &c, const CopyAttrs &a) {
+    if (Status s = c.counts(1, 1); !s.ok())
+      return s;
+    const Buffer &src = c.operand(0), &dst = c.result(0);
+    size_t rank = a.sizes.size();
+    if (a.srcOffsets.size() != rank || a.srcStrides.size() != rank ||
+        a.dstOffsets.size() != rank)
+      return c.error(cat("attrs: src_offsets, src_strides and dst_offsets "
+                         "must have the rank of sizes, ",
+                         rank));
+    if (Status s = c.rankOp(0, rank); !s.ok())
+      return s;
+    if (Status s = c.rankRes(0, rank); !s.ok())
+      return s;
+    if (src.dtype != dst.dtype)
+      return c.error(cat(c.resultName(0), ": is ", typeText(dst),
+                         ", the source is ", typeText(src),
+                         " (a copy keeps the dtype)"));
+    for (size_t d = 0; d < rank; ++d) {
+      std::string at = cat("attrs: dim ", d, ": ");
+      const Dim &size = a.sizes[d];
+      int64_t so = a.srcOffsets[d], st = a.srcStrides[d], dof = a.dstOffsets[d];
+      if (so < 0 || so > kMaxDimSize || dof < 0 || dof > kMaxDimSize ||
+          st < 1 || st > kMaxDimSize)
+        return c.error(cat(at, "src offset ", so, ", stride ", st,
+                           ", dst offset ", dof, ": offsets must be in [0, ",
+                           kMaxDimSize, "], strides in [1, ", kMaxDimSize,
+                           "]"));
+      if (size.dynamic()) {
+        if (src.dims[d] != size || dst.dims[d] != size || so != 0 || st != 1 ||
+            dof != 0)
+          return c.error(cat(at, "a dynamic size ", dimText(size),
+                             " spans the whole dim: source and destination "
+                             "dims must be ",
+                             dimText(size), " with offset 0 and stride 1"));
+        continue;
+      }
+      if (size.size < 0 || size.size > kMaxDimSize || size.tokenScale != 0)
+        return c.error(
+            cat(at, "size ", size.size, " is outside [0, ", kMaxDimSize, "]"));
+      if (size.size == 0)
+        continue;
+      // The smallest extent of each dim is at T = 1.
+      int64_t srcDim = src.dims[d].at(1), dstDim = dst.dims[d].at(1);
+      int64_t last = so + (size.size - 1) * st; // each below 2^24: no overflow
+      if (last >= srcDim)
+        return c.error(cat(at, "source element ", last, " is outside ",
+                           c.operandName(0), " ", typeText(src)));
+      if (dof + size.size > dstDim)
+        return c.error(cat(at, "destination elements up to ",
+                           dof + size.size - 1, " are outside ",
+                           c.resultName(0), " ", typeText(dst)));
+    }
+    return Status::success();
+  }
+
+  static Status fill(const LaunchCheck &c, const FillAttrs &a) {
+    if (Status s = c.counts(0, 1); !s.ok())
+      return s;
+    const Buffer &dst = c.result(0);
+    if (cpu::isComputeFloat(dst.dtype))
+      return Status::success();
+    if (!isIndexDType(dst.dtype))
+      return c.error(cat(c.resultName(0), ": cannot fill ", typeText(dst)));
+    if (!finite(a.value) || a.value != std::trunc(a.value) ||
+        std::fabs(a.value) > 9.0e15)
+      return c.error(cat("attrs.value: ", a.value, " is not an integer for ",
+                         typeText(dst)));
+    return Status::success();
+  }
+
+  const Module &M;
+  const EntryPoint &E;
+  std::string Prefix;
+  std::vector<int64_t> BytesAtMax, BytesAtOne;
+  std::vector<uint32_t> Root;      ///< the buffer a view's bytes live in
+  std::vector<int64_t> RootOffset; ///< a view's byte offset in its root
+};
+
+Status verifyKernel(const Kernel &k, size_t i) {
+  std::string where = cat("kernels[", i, "] '", k.name, "'");
+  for (int32_t b : k.block)
+    if (b < 1 || b > 1024)
+      return Status::error(cat(where, ": block: ", b, " is outside [1, 1024]"));
+  if (k.sharedMemoryBytes < 0 || k.sharedMemoryBytes > (int64_t(1) << 32))
+    return Status::error(cat(where, ": shared_memory_bytes: ",
+                             k.sharedMemoryBytes, " is outside [0, 2^32]"));
+  const PtxasReport &r = k.report;
+  if (r.registers < 0 || r.spillStores < 0 || r.spillLoads < 0 ||
+      r.stackBytes < 0)
+    return Status::error(cat(where, ": report: negative counts"));
+  return Status::success();
+}
+
+} // namespace
+
+Status verifyModule(const Module &module) {
+  if (module.formatVersion != kModuleFormatVersion)
+    return Status::error(cat("format_version: ", module.formatVersion,
+                             ", this runtime reads version ",
+                             kModuleFormatVersion));
+  const TokenLimits &limits = module.limits;
+  if (limits.maxTokens &&
+      (*limits.maxTokens < 1 || *limits.maxTokens > kMaxDimSize))
+    return Status::error(cat("limits.max_tokens: ", *limits.maxTokens,
+                             " is outside [1, ", kMaxDimSize, "]"));
+  if (limits.maxPositions && *limits.maxPositions < 1)
+    return Status::error(
+        cat("limits.max_positions: ", *limits.maxPositions, " is below 1"));
+  for (size_t i = 0; i < module.parameters.size(); ++i) {
+    const ParameterSpec &p = module.parameters[i];
+    if (p.shape.size() > static_cast<size_t>(kMaxRank))
+      return Status::error(cat("parameters[", i, "] '", p.name,
+                               "': shape: rank ", p.shape.size(), " is above ",
+                               kMaxRank));
+    for (int64_t d : p.shape)
+      if (d > kMaxDimSize)
+        return Status::error(cat("parameters[", i, "] '", p.name,
+                                 "': shape: dim ", d, " is above ",
+                                 kMaxDimSize));
+    if (p.name.empty())
+      return Status::error(cat("parameters[", i, "]: name: empty"));
+    if (static_cast<uint8_t>(p.dtype) > static_cast<uint8_t>(DType::I4))
+      return Status::error(cat("parameters[", i, "] '", p.name,
+                               "': dtype: unknown dtype ",
+                               static_cast<int>(p.dtype)));
+  }
+  if (Expected<ParameterTable> table =
+          ParameterTable::create(module.parameters);
+      !table)
+    return Status::error(cat("parameters: ", table.message()));
+  for (size_t i = 0; i < module.kernels.size(); ++i)
+    if (Status s = verifyKernel(module.kernels[i], i); !s.ok())
+      return s;
+  if (module.entries.empty())
+    return Status::error("entries: the module has no entry point");
+  std::set<std::string, std::less<>> names;
+  for (size_t i = 0; i < module.entries.size(); ++i) {
+    if (!names.insert(module.entries[i].name).second)
+      return Status::error(cat("entries[", i, "] '", module.entries[i].name,
+                               "': name: a second entry of that name"));
+    if (Status s = EntryVerifier(module, i).run(); !s.ok())
+      return s;
+  }
+  return Status::success();
+}
+
+} // namespace ds

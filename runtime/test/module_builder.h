@@ -1,0 +1,180 @@
+//===- module_builder.h - hand-built modules for tests ----------*- C++ -*-===//
+//
+// Part of ds, an MLIR compiler for Mixture-of-Experts transformers.
+//
+// Builds ds::Module entry points the way the compiler's writer does, with a
+// trivial plan: every arena buffer gets its own slot (per-token parts and
+// fixed parts each packed in order, 256-byte aligned), so no two overlap
+// at any T. Used by the unit tests, the module fuzzer's seed generator and
+// ds-module-gen (the lit tests' modules).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DS_RUNTIME_TEST_MODULE_BUILDER_H
+#define DS_RUNTIME_TEST_MODULE_BUILDER_H
+
+#include "ds/module.h"
+
+#include <utility>
+
+namespace ds::test {
+
+class EntryBuilder {
+public:
+  explicit EntryBuilder(Module &module, std::string name = "forward",
+                        int64_t maxTokens = 64)
+      : M(module) {
+    E.name = std::move(name);
+    E.plan.maxTokens = maxTokens;
+  }
+
+  uint32_t input(const std::string &name, DType dtype, Dims dims) {
+    Buffer b;
+    b.name = name;
+    b.dtype = dtype;
+    b.dims = std::move(dims);
+    b.kind = BufferKind::Input;
+    b.input = static_cast<uint32_t>(E.inputs.size());
+    E.inputs.push_back({name, add(std::move(b))});
+    return E.inputs.back().buffer;
+  }
+
+  /// A parameter of the module (added when no parameter has that name) and
+  /// its weight buffer.
+  uint32_t weight(const std::string &name, DType dtype,
+                  std::vector<int64_t> shape, std::string key = "") {
+    uint32_t index = 0;
+    while (index < M.parameters.size() && M.parameters[index].name != name)
+      ++index;
+    if (index == M.parameters.size())
+      M.parameters.push_back(
+          {name, key.empty() ? name : std::move(key), dtype, shape});
+    Buffer b;
+    b.name = name;
+    b.dtype = dtype;
+    for (int64_t d : shape)
+      b.dims.push_back(Dim::fixed(d));
+    b.kind = BufferKind::Weight;
+    b.parameter = index;
+    return add(std::move(b));
+  }
+
+  uint32_t arena(const std::string &name, DType dtype, Dims dims) {
+    Buffer b;
+    b.name = name;
+    b.dtype = dtype;
+    b.dims = std::move(dims);
+    b.kind = BufferKind::Arena;
+    // bytes(T) = perToken · T + fixed (exact for whole-byte dtypes).
+    int64_t one = *bufferBytes(b.dtype, b.dims, 1, name);
+    int64_t two = *bufferBytes(b.dtype, b.dims, 2, name);
+    int64_t perToken = two - one, fixed = one - perToken;
+    b.offsetPerToken = PerToken;
+    b.offsetFixed = Fixed;
+    PerToken += align(perToken);
+    Fixed += align(fixed);
+    Naive += perToken * E.plan.maxTokens + fixed;
+    return add(std::move(b));
+  }
+
+  uint32_t view(const std::string &name, uint32_t source, Dims dims,
+                int64_t byteOffset = 0) {
+    Buffer b;
+    b.name = name;
+    b.dtype = E.buffers[source].dtype;
+    b.dims = std::move(dims);
+    b.kind = BufferKind::View;
+    b.source = source;
+    b.viewOffset = byteOffset;
+    return add(std::move(b));
+  }
+
+  Launch &launch(OpAttrs attrs, std::vector<uint32_t> operands,
+                 std::vector<uint32_t> results, std::string location = "") {
+    Launch l;
+    l.attrs = std::move(attrs);
+    l.operands = std::move(operands);
+    l.results = std::move(results);
+    l.location = std::move(location);
+    E.program.push_back(std::move(l));
+    return E.program.back();
+  }
+
+  void output(const std::string &name, uint32_t buffer) {
+    E.outputs.push_back({name, buffer});
+  }
+
+  /// The entry, appended to the module, with its plan.
+  EntryPoint &finish() {
+    E.plan.peakBytes = PerToken * E.plan.maxTokens + Fixed;
+    E.plan.naiveBytes = Naive;
+    M.entries.push_back(std::move(E));
+    return M.entries.back();
+  }
+
+  EntryPoint &entry() { return E; }
+
+private:
+  static int64_t align(int64_t v) { return (v + 255) / 256 * 256; }
+  uint32_t add(Buffer b) {
+    E.buffers.push_back(std::move(b));
+    return static_cast<uint32_t>(E.buffers.size() - 1);
+  }
+
+  Module &M;
+  EntryPoint E;
+  int64_t PerToken = 0, Fixed = 0, Naive = 0;
+};
+
+inline Dims dims(std::initializer_list<int64_t> sizes) {
+  Dims d;
+  for (int64_t s : sizes)
+    d.push_back(Dim::fixed(s));
+  return d;
+}
+
+/// [scale·T, rest...].
+inline Dims tokenDims(int64_t scale, std::initializer_list<int64_t> rest) {
+  Dims d{Dim::tokens(scale)};
+  for (int64_t s : rest)
+    d.push_back(Dim::fixed(s));
+  return d;
+}
+
+/// A small module: x [T, 8] F32 -> norm -> gemm with w [16, 8] BF16 + bias
+/// -> add of itself -> out [T, 16] BF16, plus a view and a copy.
+inline Module sampleModule() {
+  Module m;
+  m.producer = "module_builder";
+  m.target = "sm_90a";
+  m.model = "sample";
+  m.limits.maxPositions = 128;
+  EntryBuilder e(m);
+  uint32_t x = e.input("x", DType::F32, tokenDims(1, {8}));
+  uint32_t nw = e.weight("norm.weight", DType::F32, {8});
+  uint32_t w = e.weight("proj.weight", DType::BF16, {16, 8});
+  uint32_t b = e.weight("proj.bias", DType::BF16, {16});
+  uint32_t h = e.arena("h", DType::BF16, tokenDims(1, {8}));
+  uint32_t y = e.arena("y", DType::BF16, tokenDims(1, {16}));
+  uint32_t z = e.arena("z", DType::BF16, tokenDims(1, {16}));
+  uint32_t zv = e.view("z4", z, tokenDims(1, {4, 4}));
+  uint32_t c = e.arena("c", DType::BF16, tokenDims(1, {2, 4}));
+  e.launch(NormAttrs{1e-5, false}, {x, nw}, {h}, "sample.mlir:3:5");
+  e.launch(GemmAttrs{std::nullopt, true}, {h, w, b}, {y}, "sample.mlir:4:5");
+  e.launch(ElementwiseAttrs{ElementwiseFn::Add}, {y, y}, {z},
+           "sample.mlir:5:5");
+  CopyAttrs copy;
+  copy.srcOffsets = {0, 1, 0};
+  copy.srcStrides = {1, 2, 1};
+  copy.sizes = {Dim::tokens(1), Dim::fixed(2), Dim::fixed(4)};
+  copy.dstOffsets = {0, 0, 0};
+  e.launch(copy, {zv}, {c}, "sample.mlir:6:5");
+  e.output("z", z);
+  e.output("c", c);
+  e.finish();
+  return m;
+}
+
+} // namespace ds::test
+
+#endif // DS_RUNTIME_TEST_MODULE_BUILDER_H
