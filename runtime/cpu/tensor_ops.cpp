@@ -80,6 +80,48 @@ Tensor gather(const Tensor &source, Shape shape, int64_t n, IndexFn index) {
 
 } // namespace
 
+Status insertSlice(Tensor &dest, const Tensor &source, const Shape &offsets) {
+  const char *op = "tensor.insert_slice";
+  int64_t rank = dest.rank();
+  if (source.dtype() != dest.dtype() || source.rank() != rank ||
+      static_cast<int64_t>(offsets.size()) != rank)
+    return Status::error(cat(op, ": cannot insert ", source.typeString(),
+                             " into ", dest.typeString(), " at ",
+                             offsets.size(), " offsets"));
+  for (int64_t d = 0; d < rank; ++d) {
+    std::optional<int64_t> end = checkedAdd(offsets[d], source.dim(d));
+    if (offsets[d] < 0 || !end || *end > dest.dim(d))
+      return Status::error(cat(op, ": dim ", d, " (offset ", offsets[d],
+                               ", size ", source.dim(d), ") reaches outside ",
+                               dest.typeString()));
+  }
+  int64_t n = source.numel();
+  if (n == 0)
+    return Status::success();
+  Shape dstStrides = rowMajorStrides(dest.shape());
+  int64_t base = 0;
+  for (int64_t d = 0; d < rank; ++d)
+    base += offsets[d] * dstStrides[d];
+  // Row by row of the innermost dim.
+  int64_t inner = rank ? source.dim(rank - 1) : 1;
+  Shape index(static_cast<size_t>(rank), 0);
+  for (int64_t j = 0; j < n; j += inner) {
+    int64_t at = base;
+    for (int64_t d = 0; d + 1 < rank; ++d)
+      at += index[d] * dstStrides[d];
+    if (source.isFloat())
+      std::copy_n(source.f().begin() + j, inner, dest.f().begin() + at);
+    else
+      std::copy_n(source.i().begin() + j, inner, dest.i().begin() + at);
+    for (int64_t d = rank - 2; d >= 0; --d) {
+      if (++index[d] < source.dim(d))
+        break;
+      index[d] = 0;
+    }
+  }
+  return Status::success();
+}
+
 Expected<Tensor> extractSlice(const Tensor &source, const Shape &offsets,
                               const Shape &sizes, const Shape &strides,
                               const std::vector<int64_t> &droppedDims) {

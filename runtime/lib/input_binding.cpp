@@ -83,15 +83,27 @@ Status checkInputs(const EntrySignature &signature,
 
 Expected<std::vector<cpu::Tensor>> bindInputs(const EntrySignature &signature,
                                               const SafetensorsFile &file) {
+  return bindInputs(signature, file.tensors(), file.path());
+}
+
+Expected<std::vector<cpu::Tensor>>
+bindInputs(const EntrySignature &signature,
+           const std::vector<TensorInfo> &tensors, std::string_view source) {
   auto error = [&](const std::string &message) {
-    return Status::error(file.path() + ": " + message);
+    return Status::error(std::string(source) + ": " + message);
+  };
+  auto find = [&](const std::string &name) -> const TensorInfo * {
+    for (const TensorInfo &t : tensors)
+      if (t.name == name)
+        return &t;
+    return nullptr;
   };
   std::string of = " of @" + signature.function;
   std::vector<cpu::Tensor> args;
   for (size_t i = 0; i < signature.inputs.size(); ++i) {
     const InputSpec &spec = signature.inputs[i];
     std::string argument = "argument " + std::to_string(i) + of;
-    const TensorInfo *info = file.find(spec.name);
+    const TensorInfo *info = find(spec.name);
     if (!info && spec.name == "positions" && isIntegerDType(spec.dtype) &&
         spec.shape.size() == 1 && !args.empty() && args.front().rank() == 1) {
       // Positions default to 0 .. T-1 for a single sequence.
@@ -116,7 +128,7 @@ Expected<std::vector<cpu::Tensor>> bindInputs(const EntrySignature &signature,
   }
   // Then a tensor that feeds nothing is a misspelt name (`position_ids` for
   // `positions` would silently fall back to the default positions).
-  for (const TensorInfo &info : file.tensors()) {
+  for (const TensorInfo &info : tensors) {
     bool known = false;
     for (const InputSpec &spec : signature.inputs)
       known |= spec.name == info.name;

@@ -179,6 +179,12 @@ Status checkInputs(const EntrySignature &signature,
 /// file's path.
 Expected<std::vector<cpu::Tensor>> bindInputs(const EntrySignature &signature,
                                               const SafetensorsFile &file);
+/// The same over named tensors from elsewhere (the C API's inputs):
+/// `tensors` play the file's tensors (name, dtype, shape, data, size; the
+/// offset is unused) and messages start with `source`.
+Expected<std::vector<cpu::Tensor>>
+bindInputs(const EntrySignature &signature,
+           const std::vector<TensorInfo> &tensors, std::string_view source);
 
 } // namespace ds
 

@@ -49,6 +49,12 @@ Expected<Tensor> extractSlice(const Tensor &source, const Shape &offsets,
                               const Shape &sizes, const Shape &strides,
                               const std::vector<int64_t> &droppedDims = {});
 
+/// tensor.insert_slice with unit strides: `dest[offsets + i] = source[i]`
+/// for every index i of `source` (same dtype and rank; the box inside
+/// `dest`). kernel.copy is extractSlice() of its source then insertSlice()
+/// into its destination.
+Status insertSlice(Tensor &dest, const Tensor &source, const Shape &offsets);
+
 /// tensor.concat of `inputs` (one dtype and rank, equal in every dim but
 /// `dim`) along `dim`.
 Expected<Tensor> concat(const std::vector<const Tensor *> &inputs, int64_t dim);

@@ -1,0 +1,44 @@
+//===- backend.h - the device side of a Session -----------------*- C++ -*-===//
+//
+// Part of ds, an MLIR compiler for Mixture-of-Experts transformers.
+//
+// What a device implements for ds::Session (ds/session.h); internal to the
+// runtime library. The Session has checked the device, the token count and
+// the inputs; a backend binds weights once and runs an entry's program.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DS_RUNTIME_LIB_BACKEND_H
+#define DS_RUNTIME_LIB_BACKEND_H
+
+#include "ds/binding.h"
+#include "ds/module.h"
+#include "ds/session.h"
+
+#include <memory>
+
+namespace ds {
+
+class Backend {
+public:
+  virtual ~Backend() = default;
+  /// Reads every parameter of `table` (the module's) from `checkpoint`,
+  /// which checkWeights() has accepted.
+  virtual Status bindWeights(const ParameterTable &table,
+                             const Checkpoint &checkpoint) = 0;
+  /// Runs `entry` at token count `tokens` on `args` (checked), filling the
+  /// outputs and one timing per launch.
+  virtual Status run(const EntryPoint &entry, int64_t tokens,
+                     std::vector<cpu::Tensor> args,
+                     std::vector<OutputTensor> &outputs,
+                     std::vector<LaunchTiming> &timings) = 0;
+};
+
+/// The cpu backend (lib/cpu_backend.cpp): one arena of `arenaBytes`, every
+/// allocation charged against `memoryLimit`.
+Expected<std::unique_ptr<Backend>>
+createCpuBackend(const Module &module, int64_t arenaBytes, int64_t memoryLimit);
+
+} // namespace ds
+
+#endif // DS_RUNTIME_LIB_BACKEND_H
