@@ -7,6 +7,7 @@
 #include "interp/EvalContext.h"
 
 #include "dialects/moe/MoeOps.h"
+#include "dialects/moe/MoeParameterTable.h"
 #include "ds/cpu/tensor_ops.h"
 #include "ds/limits.h"
 
@@ -44,14 +45,6 @@ LogicalResult ds::interp::check(const Status &status, Operation *op) {
 // Signature
 //===----------------------------------------------------------------------===//
 
-std::string ds::interp::nameOf(DictionaryAttr attrs, StringRef fallback,
-                               unsigned i) {
-  if (attrs)
-    if (auto name = attrs.getAs<StringAttr>(moe::MoeDialect::getNameAttrName()))
-      return name.str();
-  return (fallback + Twine(i)).str();
-}
-
 llvm::Expected<EntrySignature> ds::interp::entrySignature(func::FuncOp func,
                                                           ModuleOp module) {
   EntrySignature signature;
@@ -68,25 +61,14 @@ llvm::Expected<EntrySignature> ds::interp::entrySignature(func::FuncOp func,
           "argument " + Twine(i) + " of @" + func.getName() + " is " +
           typeText + ", not a ranked tensor of a checkpoint dtype");
     InputSpec input;
-    input.name = nameOf(func.getArgAttrDict(i), "arg", i);
+    input.name = moe::portName(func.getArgAttrDict(i), "arg", i);
     input.dtype = *dtype;
     for (int64_t d : tensor.getShape())
       input.shape.push_back(ShapedType::isDynamic(d) ? kDynamicDim : d);
     input.typeText = typeText;
     signature.inputs.push_back(std::move(input));
   }
-  if (auto config = module->getAttrOfType<DictionaryAttr>(
-          moe::MoeDialect::getConfigAttrName()))
-    if (auto positions = config.getAs<IntegerAttr>("max_position_embeddings")) {
-      signature.limits.maxPositions = positions.getInt();
-      signature.limits.maxTokens = positions.getInt();
-      signature.limits.maxTokensSource = "max_position_embeddings of the model";
-    }
-  if (auto maxTokens = module->getAttrOfType<IntegerAttr>(
-          moe::MoeDialect::getMaxTokensAttrName())) {
-    signature.limits.maxTokens = maxTokens.getInt();
-    signature.limits.maxTokensSource = "--max-tokens of the import";
-  }
+  signature.limits = moe::tokenLimits(module);
   return signature;
 }
 

@@ -42,15 +42,9 @@ using moe::dtypeOf;
 bool matchesType(mlir::RankedTensorType type, DType dtype,
                  llvm::ArrayRef<int64_t> shape);
 
-/// The `moe.name` in `attrs` (an argument's or result's attributes), else
-/// `fallback` followed by `i` ("arg0", "result1").
-std::string nameOf(mlir::DictionaryAttr attrs, llvm::StringRef fallback,
-                   unsigned i);
-
 /// The entry signature of `func` for the input binding: one input per
-/// argument, named by its `moe.name` attribute (else `arg<i>`), with the
-/// token limits of `module` (`moe.max_tokens`, else `max_position_embeddings`
-/// of `moe.config`; positions below `max_position_embeddings`). Fails on an
+/// argument, named by moe::portName (`moe.name`, else `arg<i>`), with the
+/// token limits of `module` (moe::tokenLimits). Fails on an
 /// argument that is not a ranked tensor of a checkpoint dtype.
 llvm::Expected<EntrySignature> entrySignature(mlir::func::FuncOp func,
                                               mlir::ModuleOp module);

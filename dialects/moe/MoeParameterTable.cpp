@@ -37,3 +37,28 @@ llvm::Expected<ds::ParameterTable> ds::moe::parameterTable(ModuleOp module) {
     return fail(table.message());
   return std::move(table).value();
 }
+
+std::string ds::moe::portName(DictionaryAttr attrs, llvm::StringRef fallback,
+                              unsigned i) {
+  if (attrs)
+    if (auto name = attrs.getAs<StringAttr>(MoeDialect::getNameAttrName()))
+      return name.str();
+  return (fallback + llvm::Twine(i)).str();
+}
+
+ds::TokenLimits ds::moe::tokenLimits(ModuleOp module) {
+  ds::TokenLimits limits;
+  if (auto config =
+          module->getAttrOfType<DictionaryAttr>(MoeDialect::getConfigAttrName()))
+    if (auto positions = config.getAs<IntegerAttr>("max_position_embeddings")) {
+      limits.maxPositions = positions.getInt();
+      limits.maxTokens = positions.getInt();
+      limits.maxTokensSource = "max_position_embeddings of the model";
+    }
+  if (auto maxTokens =
+          module->getAttrOfType<IntegerAttr>(MoeDialect::getMaxTokensAttrName())) {
+    limits.maxTokens = maxTokens.getInt();
+    limits.maxTokensSource = "--max-tokens of the import";
+  }
+  return limits;
+}

@@ -2,10 +2,11 @@
 //
 // Part of ds, an MLIR compiler for Mixture-of-Experts transformers.
 //
-// The one conversion from a module's `moe.parameter` ops to the runtime's
-// parameter table (ds/binding.h), which binds them to checkpoint tensors.
-// Shared by `ds-import --check-weights` and `ds-interp`; a compiled module
-// stores the same table for `ds-run`.
+// The binding contract of a module, converted once for the runtime
+// (ds/binding.h): its `moe.parameter` ops as a parameter table, the names of
+// its entry arguments and results, and its token limits. Shared by `ds-import
+// --check-weights`, `ds-interp` and the `.dsb` writer, so `ds-run` binds a
+// compiled module exactly as `ds-interp` binds its source.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,6 +15,7 @@
 
 #include "ds/binding.h"
 
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/Error.h"
 
@@ -23,6 +25,16 @@ namespace ds::moe {
 /// expanded by the table). A keyed parameter whose element type no checkpoint
 /// dtype stores is an error naming it.
 llvm::Expected<ds::ParameterTable> parameterTable(mlir::ModuleOp module);
+
+/// The `moe.name` in `attrs` (an argument's or result's attributes), else
+/// `fallback` followed by `i` ("arg0", "result1").
+std::string portName(mlir::DictionaryAttr attrs, llvm::StringRef fallback,
+                     unsigned i);
+
+/// The token limits of `module`: `moe.max_tokens` (from `--max-tokens` of the
+/// import), else `max_position_embeddings` of `moe.config`, which also bounds
+/// the positions.
+ds::TokenLimits tokenLimits(mlir::ModuleOp module);
 
 } // namespace ds::moe
 

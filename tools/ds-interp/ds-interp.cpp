@@ -127,7 +127,7 @@ int main(int argc, char **argv) {
   std::vector<TensorToWrite> tensors;
   for (auto [i, result] : llvm::enumerate(*results)) {
     bytes.push_back(result.encode());
-    tensors.push_back({interp::nameOf(func.getResultAttrDict(i), "result", i),
+    tensors.push_back({moe::portName(func.getResultAttrDict(i), "result", i),
                        result.dtype(), result.shape(), bytes.back().data(),
                        bytes.back().size()});
   }
