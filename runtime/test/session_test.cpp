@@ -20,6 +20,8 @@
 #include <cstdio>
 #include <map>
 
+#include <unistd.h>
+
 using namespace ds;
 using namespace ds::test;
 
@@ -28,7 +30,10 @@ namespace {
 /// Writes `tensors` to a safetensors file in the test's temp dir.
 std::string writeFile(const std::string &name,
                       const std::map<std::string, cpu::Tensor> &tensors) {
-  std::string path = ::testing::TempDir() + "/" + name;
+  // Unique per process: ctest runs the cases (of several build folders) at
+  // once.
+  std::string path =
+      cat(::testing::TempDir(), "/ds_session_test_", ::getpid(), "_", name);
   std::vector<std::vector<uint8_t>> bytes;
   std::vector<TensorToWrite> out;
   bytes.reserve(tensors.size());
