@@ -68,6 +68,13 @@ public:
     return std::string(s->data(), s->size());
   }
 
+  /// A little-endian scalar at any alignment.
+  template <typename T> static T load(const uint8_t *p) {
+    T v;
+    std::memcpy(&v, p, sizeof(T));
+    return flatbuffers::EndianScalar(v);
+  }
+
   template <typename E>
   bool enumValue(uint8_t raw, E max, E &out, const std::string &where) {
     if (raw > static_cast<uint8_t>(max))
@@ -90,8 +97,12 @@ public:
                       " is above the largest rank ", kMaxRank));
     if (!charge(v->size() * sizeof(Dim)))
       return false;
-    for (const fb::Dim *d : *v)
-      out.push_back({d->size(), d->token_scale()});
+    // The Verifier checks a vector's 4-byte alignment, not its elements'
+    // (8 for Dim): read the bytes, not the structs.
+    const auto *bytes = reinterpret_cast<const uint8_t *>(v->Data());
+    for (flatbuffers::uoffset_t i = 0; i < v->size(); ++i)
+      out.push_back({load<int64_t>(bytes + i * sizeof(fb::Dim)),
+                     load<int64_t>(bytes + i * sizeof(fb::Dim) + 8)});
     return true;
   }
 
@@ -105,7 +116,11 @@ public:
       return fail(cat(where, ": ", v->size(), " elements, more than ", max));
     if (!charge(v->size() * sizeof(U)))
       return false;
-    out.assign(v->begin(), v->end());
+    // Element by element from the bytes: a vector is only 4-byte aligned.
+    const auto *bytes = reinterpret_cast<const uint8_t *>(v->Data());
+    out.reserve(v->size());
+    for (flatbuffers::uoffset_t i = 0; i < v->size(); ++i)
+      out.push_back(static_cast<U>(load<T>(bytes + i * sizeof(T))));
     return true;
   }
 
@@ -355,7 +370,8 @@ public:
         out.limits.maxTokens = *l->max_tokens();
       if (l->max_positions())
         out.limits.maxPositions = *l->max_positions();
-      if (l->max_tokens_source())
+      // Empty is absent (the serializer writes no empty strings).
+      if (l->max_tokens_source() && l->max_tokens_source()->size() != 0)
         out.limits.maxTokensSource = str(l->max_tokens_source());
     }
     if (const auto *ps = m->parameters()) {

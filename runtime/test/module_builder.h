@@ -13,6 +13,7 @@
 #ifndef DS_RUNTIME_TEST_MODULE_BUILDER_H
 #define DS_RUNTIME_TEST_MODULE_BUILDER_H
 
+#include "ds/cpu/tensor.h"
 #include "ds/module.h"
 
 #include <utility>
@@ -126,6 +127,17 @@ private:
   int64_t PerToken = 0, Fixed = 0, Naive = 0;
 };
 
+/// Deterministic values in [-1, 1) rounded to `dtype`.
+inline cpu::Tensor randomTensor(DType dtype, cpu::Shape shape, uint32_t seed) {
+  std::vector<float> v(static_cast<size_t>(cpu::numElements(shape)));
+  uint32_t x = seed * 2654435761u + 1;
+  for (float &f : v) {
+    x = x * 1664525u + 1013904223u;
+    f = static_cast<float>(x >> 8) / static_cast<float>(1 << 23) - 1.0f;
+  }
+  return cpu::Tensor::floats(dtype, std::move(shape), std::move(v));
+}
+
 inline Dims dims(std::initializer_list<int64_t> sizes) {
   Dims d;
   for (int64_t s : sizes)
@@ -171,6 +183,59 @@ inline Module sampleModule() {
   e.launch(copy, {zv}, {c}, "sample.mlir:6:5");
   e.output("z", z);
   e.output("c", c);
+  e.finish();
+  return m;
+}
+
+/// A module with one launch of most op kinds: embedding -> router ->
+/// dispatch -> grouped_gemm (fp8, stacked weights e.*.w / e.*.s) -> combine;
+/// rope and attention on a view of the result; a fill and a copy into a box.
+inline Module moeModule() {
+  Module m;
+  m.limits.maxPositions = 64;
+  EntryBuilder e(m, "forward", 16);
+  uint32_t ids = e.input("input_ids", DType::I32, tokenDims(1, {}));
+  uint32_t pos = e.input("positions", DType::I32, tokenDims(1, {}));
+  uint32_t table = e.weight("embed", DType::BF16, {32, 16});
+  uint32_t x = e.arena("x", DType::BF16, tokenDims(1, {16}));
+  e.launch(EmbeddingAttrs{}, {table, ids}, {x}, "moe.mlir:1:1");
+  uint32_t gate = e.weight("gate", DType::BF16, {4, 16});
+  uint32_t rw = e.arena("rw", DType::F32, tokenDims(1, {2}));
+  uint32_t ri = e.arena("ri", DType::I32, tokenDims(1, {2}));
+  RouterConfig rc;
+  rc.topK = 2;
+  rc.normTopkProb = true;
+  e.launch(RouterAttrs{rc, false}, {x, gate}, {rw, ri});
+  uint32_t rows = e.arena("rows", DType::BF16, tokenDims(2, {16}));
+  uint32_t perm = e.arena("perm", DType::I32, tokenDims(2, {}));
+  uint32_t offs = e.arena("offsets", DType::I32, dims({5}));
+  e.launch(DispatchAttrs{4}, {x, ri}, {rows, perm, offs});
+  uint32_t we = e.weight("experts", DType::F8E4M3, {4, 16, 16}, "e.*.w");
+  uint32_t ws = e.weight("experts.scale", DType::F32, {4, 1, 1}, "e.*.s");
+  uint32_t h = e.arena("h", DType::BF16, tokenDims(2, {16}));
+  Quant q{QuantScheme::FP8E4M3, 128, 128};
+  e.launch(GroupedGemmAttrs{q}, {rows, we, offs, ws}, {h});
+  uint32_t y = e.arena("y", DType::BF16, tokenDims(1, {16}));
+  e.launch(CombineAttrs{}, {h, perm, rw}, {y});
+  uint32_t y3 = e.view("y3", y, tokenDims(1, {2, 8}));
+  uint32_t qr = e.arena("qr", DType::BF16, tokenDims(1, {2, 8}));
+  e.launch(RopeAttrs{10000.0, RopeStyle::HalfSplit, std::nullopt}, {y3, pos},
+           {qr});
+  uint32_t o = e.arena("o", DType::BF16, tokenDims(1, {2, 8}));
+  AttentionAttrs att;
+  att.scale = 0.35;
+  e.launch(att, {qr, qr, y3}, {o});
+  uint32_t cat2 = e.arena("cat", DType::BF16, tokenDims(1, {4, 8}));
+  e.launch(FillAttrs{0.5}, {}, {cat2});
+  CopyAttrs c1;
+  c1.srcOffsets = {0, 0, 0};
+  c1.srcStrides = {1, 1, 1};
+  c1.sizes = {Dim::tokens(1), Dim::fixed(2), Dim::fixed(8)};
+  c1.dstOffsets = {0, 1, 0};
+  e.launch(c1, {o}, {cat2});
+  e.output("y", y);
+  e.output("out", cat2);
+  e.output("indices", ri);
   e.finish();
   return m;
 }

@@ -16,6 +16,8 @@
 #include <fstream>
 #include <functional>
 
+#include <unistd.h>
+
 using namespace ds;
 using namespace ds::test;
 
@@ -173,7 +175,8 @@ TEST(Module, RoundTripEveryOpKind) {
 
 TEST(Module, FileLoads) {
   std::vector<uint8_t> bytes = bytesOf(sampleModule());
-  std::string path = ::testing::TempDir() + "/ds_module_test.dsb";
+  std::string path =
+      cat(::testing::TempDir(), "/ds_module_test_", ::getpid(), ".dsb");
   {
     std::ofstream out(path, std::ios::binary);
     out.write(reinterpret_cast<const char *>(bytes.data()),

@@ -20,26 +20,20 @@
 #include <cstdio>
 #include <map>
 
+#include <unistd.h>
+
 using namespace ds;
 using namespace ds::test;
 
 namespace {
 
-/// Deterministic values in [-1, 1) rounded to `dtype`.
-cpu::Tensor randomTensor(DType dtype, cpu::Shape shape, uint32_t seed) {
-  std::vector<float> v(static_cast<size_t>(cpu::numElements(shape)));
-  uint32_t x = seed * 2654435761u + 1;
-  for (float &f : v) {
-    x = x * 1664525u + 1013904223u;
-    f = static_cast<float>(x >> 8) / static_cast<float>(1 << 23) - 1.0f;
-  }
-  return cpu::Tensor::floats(dtype, std::move(shape), std::move(v));
-}
-
 /// Writes `tensors` to a safetensors file in the test's temp dir.
 std::string writeFile(const std::string &name,
                       const std::map<std::string, cpu::Tensor> &tensors) {
-  std::string path = ::testing::TempDir() + "/" + name;
+  // Unique per process: ctest runs the cases (of several build folders) at
+  // once.
+  std::string path =
+      cat(::testing::TempDir(), "/ds_session_test_", ::getpid(), "_", name);
   std::vector<std::vector<uint8_t>> bytes;
   std::vector<TensorToWrite> out;
   bytes.reserve(tensors.size());
@@ -121,52 +115,9 @@ TEST(CpuBackend, SampleMatchesReferenceOps) {
 TEST(CpuBackend, MoeChainMatchesReferenceOps) {
   // embedding -> router -> dispatch -> grouped_gemm (fp8) -> swiglu-free
   // combine; rope + attention on a view; fill + concat-style copies.
-  Module m;
-  m.limits.maxPositions = 64;
-  EntryBuilder e(m, "forward", 16);
-  uint32_t ids = e.input("input_ids", DType::I32, tokenDims(1, {}));
-  uint32_t pos = e.input("positions", DType::I32, tokenDims(1, {}));
-  uint32_t table = e.weight("embed", DType::BF16, {32, 16});
-  uint32_t x = e.arena("x", DType::BF16, tokenDims(1, {16}));
-  e.launch(EmbeddingAttrs{}, {table, ids}, {x}, "moe.mlir:1:1");
-  uint32_t gate = e.weight("gate", DType::BF16, {4, 16});
-  uint32_t rw = e.arena("rw", DType::F32, tokenDims(1, {2}));
-  uint32_t ri = e.arena("ri", DType::I32, tokenDims(1, {2}));
-  RouterConfig rc;
-  rc.topK = 2;
-  rc.normTopkProb = true;
-  e.launch(RouterAttrs{rc, false}, {x, gate}, {rw, ri});
-  uint32_t rows = e.arena("rows", DType::BF16, tokenDims(2, {16}));
-  uint32_t perm = e.arena("perm", DType::I32, tokenDims(2, {}));
-  uint32_t offs = e.arena("offsets", DType::I32, dims({5}));
-  e.launch(DispatchAttrs{4}, {x, ri}, {rows, perm, offs});
-  uint32_t we = e.weight("experts", DType::F8E4M3, {4, 16, 16}, "e.*.w");
-  uint32_t ws = e.weight("experts.scale", DType::F32, {4, 1, 1}, "e.*.s");
-  uint32_t h = e.arena("h", DType::BF16, tokenDims(2, {16}));
-  Quant q{QuantScheme::FP8E4M3, 128, 128};
-  e.launch(GroupedGemmAttrs{q}, {rows, we, offs, ws}, {h});
-  uint32_t y = e.arena("y", DType::BF16, tokenDims(1, {16}));
-  e.launch(CombineAttrs{}, {h, perm, rw}, {y});
-  uint32_t y3 = e.view("y3", y, tokenDims(1, {2, 8}));
-  uint32_t qr = e.arena("qr", DType::BF16, tokenDims(1, {2, 8}));
-  e.launch(RopeAttrs{10000.0, RopeStyle::HalfSplit, std::nullopt}, {y3, pos},
-           {qr});
-  uint32_t o = e.arena("o", DType::BF16, tokenDims(1, {2, 8}));
-  AttentionAttrs att;
-  att.scale = 0.35;
-  e.launch(att, {qr, qr, y3}, {o});
-  uint32_t cat2 = e.arena("cat", DType::BF16, tokenDims(1, {4, 8}));
-  e.launch(FillAttrs{0.5}, {}, {cat2});
-  CopyAttrs c1;
-  c1.srcOffsets = {0, 0, 0};
-  c1.srcStrides = {1, 1, 1};
-  c1.sizes = {Dim::tokens(1), Dim::fixed(2), Dim::fixed(8)};
-  c1.dstOffsets = {0, 1, 0};
-  e.launch(c1, {o}, {cat2});
-  e.output("y", y);
-  e.output("out", cat2);
-  e.output("indices", ri);
-  e.finish();
+  Module m = moeModule();
+  RouterConfig rc = std::get<RouterAttrs>(m.entries[0].program[1].attrs).config;
+  Quant q = *std::get<GroupedGemmAttrs>(m.entries[0].program[3].attrs).quant;
   ASSERT_TRUE(verifyModule(m).ok()) << verifyModule(m).message();
 
   std::map<std::string, cpu::Tensor> wt;

@@ -1,0 +1,372 @@
+//===- ds-run.cpp - run a compiled module ---------------------------------===//
+//
+// Part of ds, an MLIR compiler for Mixture-of-Experts transformers.
+//
+//   ds-run model.dsb --weights <checkpoint> --inputs in.safetensors
+//          -o out.safetensors [--device cpu] [--entry forward] [--timings]
+//          [--max-tokens N] [--max-memory 64G]
+//   ds-run --info [--json] model.dsb
+//
+// A thin main over ds::Session (ds/session.h; the C API ds/runtime.h is the
+// same session). Inputs bind by name as in ds-interp (ds/binding.h: a missing
+// `positions` defaults to 0 .. T-1, a tensor that feeds no input is an
+// error); the outputs are written by name. Every failure is one line,
+// "ds-run: error: <message naming the file, tensor or field>", exit 1.
+// Builds with the runtime alone (no MLIR, no LLVM).
+//
+//===----------------------------------------------------------------------===//
+
+#include "ds/cpu/tensor.h"
+#include "ds/memory.h"
+#include "ds/module.h"
+#include "ds/safetensors.h"
+#include "ds/session.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <map>
+#include <string>
+
+using namespace ds;
+
+namespace {
+
+int fail(const std::string &message) {
+  std::fprintf(stderr, "ds-run: error: %s\n", message.c_str());
+  return 1;
+}
+
+const char *kUsage =
+    "usage: ds-run model.dsb --weights <checkpoint> --inputs in.safetensors\n"
+    "              -o out.safetensors [--device cpu|sim|cuda] [--entry NAME]\n"
+    "              [--timings] [--max-tokens N] [--max-memory SIZE]\n"
+    "       ds-run --info [--json] model.dsb\n"
+    "\n"
+    "  --weights PATH     checkpoint: model.safetensors, a directory, or\n"
+    "                     model.safetensors.index.json\n"
+    "  --inputs FILE      safetensors file with one tensor per entry input\n"
+    "  -o FILE            output safetensors file\n"
+    "  --device NAME      cpu (default); sim and cuda are not in this build\n"
+    "  --entry NAME       entry point to run (default: forward)\n"
+    "  --timings          per-op-kind launch times on stderr\n"
+    "  --max-tokens N     the largest T of a run; sizes the arena (default:\n"
+    "                     the plan's)\n"
+    "  --max-memory SIZE  host memory limit (K, M, G, T suffixes; default:\n"
+    "                     half the physical memory)\n"
+    "  --info             print a summary of the module\n"
+    "  --json             with --info: as JSON\n";
+
+struct Options {
+  std::string module, weights, inputs, output;
+  std::string device = "cpu", entry = "forward";
+  std::string maxTokens, maxMemory;
+  bool timings = false, info = false, json = false, help = false;
+};
+
+/// Parses argv; an error message, or empty.
+std::string parseArgs(int argc, char **argv, Options &o) {
+  std::map<std::string, std::string *> valued = {
+      {"--weights", &o.weights},
+      {"--inputs", &o.inputs},
+      {"-o", &o.output},
+      {"--device", &o.device},
+      {"--entry", &o.entry},
+      {"--max-tokens", &o.maxTokens},
+      {"--max-memory", &o.maxMemory}};
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    std::string value;
+    bool inlineValue = false;
+    if (arg.rfind("--", 0) == 0) {
+      size_t eq = arg.find('=');
+      if (eq != std::string::npos) {
+        value = arg.substr(eq + 1);
+        arg = arg.substr(0, eq);
+        inlineValue = true;
+      }
+    }
+    if (arg == "--timings")
+      o.timings = true;
+    else if (arg == "--info")
+      o.info = true;
+    else if (arg == "--json")
+      o.json = true;
+    else if (arg == "--help" || arg == "-h")
+      o.help = true;
+    else if (auto it = valued.find(arg); it != valued.end()) {
+      if (!inlineValue) {
+        if (i + 1 >= argc)
+          return arg + " needs a value";
+        value = argv[++i];
+      }
+      *it->second = value;
+    } else if (!arg.empty() && arg[0] == '-' && arg != "-")
+      return "unknown option " + arg + " (see --help)";
+    else if (o.module.empty())
+      o.module = arg;
+    else
+      return "more than one module: " + o.module + " and " + arg;
+  }
+  if (o.help)
+    return "";
+  if (o.module.empty())
+    return "no module given (see --help)";
+  if (o.info)
+    return "";
+  if (o.json)
+    return "--json needs --info";
+  if (o.weights.empty())
+    return "--weights is required";
+  if (o.inputs.empty())
+    return "--inputs is required";
+  if (o.output.empty())
+    return "-o is required";
+  return "";
+}
+
+std::string typeText(const Buffer &b) {
+  return cat(dtypeName(b.dtype), cpu::shapeToString(symbolicShape(b.dims)));
+}
+
+nlohmann::ordered_json shapeJson(const Dims &dims) {
+  nlohmann::ordered_json shape = nlohmann::ordered_json::array();
+  for (const Dim &d : dims)
+    shape.push_back(d.dynamic() ? nlohmann::ordered_json(nullptr)
+                                : nlohmann::ordered_json(d.size));
+  return shape;
+}
+
+/// The bytes of every parameter, by dtype.
+struct ParamStats {
+  int64_t count = 0, bytes = 0;
+};
+
+std::map<std::string, ParamStats> paramStats(const Module &m,
+                                             ParamStats &total) {
+  std::map<std::string, ParamStats> by;
+  for (const ParameterSpec &p : m.parameters) {
+    Dims dims;
+    for (int64_t d : p.shape)
+      dims.push_back(Dim::fixed(d));
+    int64_t bytes = bufferBytes(p.dtype, dims, 1, p.name).value();
+    ParamStats &s = by[dtypeName(p.dtype)];
+    ++s.count;
+    s.bytes += bytes;
+    ++total.count;
+    total.bytes += bytes;
+  }
+  return by;
+}
+
+std::map<std::string, int64_t> launchCounts(const EntryPoint &e) {
+  std::map<std::string, int64_t> counts;
+  for (const Launch &l : e.program)
+    ++counts[opKindName(l.kind())];
+  return counts;
+}
+
+int info(const Options &o, const Module &m) {
+  ParamStats total;
+  std::map<std::string, ParamStats> byDtype = paramStats(m, total);
+  if (o.json) {
+    nlohmann::ordered_json j;
+    j["module"] = o.module;
+    j["format_version"] = m.formatVersion;
+    j["producer"] = m.producer;
+    j["target"] = m.target;
+    j["model"] = m.model;
+    nlohmann::ordered_json limits = nlohmann::ordered_json::object();
+    if (m.limits.maxTokens)
+      limits["max_tokens"] = *m.limits.maxTokens;
+    if (m.limits.maxPositions)
+      limits["max_positions"] = *m.limits.maxPositions;
+    j["limits"] = limits;
+    nlohmann::ordered_json entries = nlohmann::ordered_json::array();
+    for (const EntryPoint &e : m.entries) {
+      nlohmann::ordered_json je;
+      je["name"] = e.name;
+      je["kind"] = "stateless";
+      for (const char *side : {"inputs", "outputs"}) {
+        nlohmann::ordered_json ports = nlohmann::ordered_json::array();
+        for (const Port &p :
+             std::strcmp(side, "inputs") == 0 ? e.inputs : e.outputs) {
+          const Buffer &b = e.buffers[p.buffer];
+          ports.push_back({{"name", p.name},
+                           {"dtype", dtypeName(b.dtype)},
+                           {"shape", shapeJson(b.dims)}});
+        }
+        je[side] = ports;
+      }
+      je["plan"] = {{"max_tokens", e.plan.maxTokens},
+                    {"peak_bytes", e.plan.peakBytes},
+                    {"naive_bytes", e.plan.naiveBytes},
+                    {"alignment", e.plan.alignment}};
+      je["buffers"] = e.buffers.size();
+      je["launch_count"] = e.program.size();
+      je["launches"] = launchCounts(e);
+      entries.push_back(je);
+    }
+    j["entries"] = entries;
+    nlohmann::ordered_json params = {{"count", total.count},
+                                     {"bytes", total.bytes}};
+    nlohmann::ordered_json by = nlohmann::ordered_json::object();
+    for (const auto &[dtype, s] : byDtype)
+      by[dtype] = {{"count", s.count}, {"bytes", s.bytes}};
+    params["by_dtype"] = by;
+    j["parameters"] = params;
+    nlohmann::ordered_json kernels = nlohmann::ordered_json::array();
+    for (const Kernel &k : m.kernels)
+      kernels.push_back({{"name", k.name},
+                         {"entry", k.entry},
+                         {"block", k.block},
+                         {"shared_memory_bytes", k.sharedMemoryBytes},
+                         {"cubin_bytes", k.cubin.size()},
+                         {"ptx_bytes", k.ptx.size()},
+                         {"registers", k.report.registers},
+                         {"spill_stores", k.report.spillStores},
+                         {"spill_loads", k.report.spillLoads}});
+    j["kernels"] = kernels;
+    // Names come from the file: replace invalid UTF-8 instead of throwing.
+    std::cout << j.dump(2, ' ', false,
+                        nlohmann::ordered_json::error_handler_t::replace)
+              << "\n";
+    return 0;
+  }
+  std::cout << "module " << o.module << " (format version " << m.formatVersion
+            << ")\n";
+  std::cout << "  producer: " << (m.producer.empty() ? "-" : m.producer)
+            << "\n  target: " << (m.target.empty() ? "-" : m.target)
+            << "\n  model: " << (m.model.empty() ? "-" : m.model) << "\n";
+  if (m.limits.maxTokens || m.limits.maxPositions) {
+    std::cout << "  limits:";
+    if (m.limits.maxTokens)
+      std::cout << " max_tokens " << *m.limits.maxTokens;
+    if (m.limits.maxPositions)
+      std::cout << " max_positions " << *m.limits.maxPositions;
+    std::cout << "\n";
+  }
+  for (const EntryPoint &e : m.entries) {
+    std::cout << "entry @" << e.name << " (stateless): " << e.program.size()
+              << " launches, " << e.buffers.size() << " buffers\n";
+    for (const Port &p : e.inputs)
+      std::cout << "  input  " << p.name << ": "
+                << typeText(e.buffers[p.buffer]) << "\n";
+    for (const Port &p : e.outputs)
+      std::cout << "  output " << p.name << ": "
+                << typeText(e.buffers[p.buffer]) << "\n";
+    std::cout << "  plan: max_tokens " << e.plan.maxTokens << ", peak "
+              << formatBytes(e.plan.peakBytes) << ", naive "
+              << formatBytes(e.plan.naiveBytes) << "\n";
+    std::cout << "  launches:";
+    for (const auto &[kind, n] : launchCounts(e))
+      std::cout << " " << kind << " " << n;
+    std::cout << "\n";
+  }
+  std::cout << "parameters: " << total.count << ", " << formatBytes(total.bytes)
+            << "\n";
+  for (const auto &[dtype, s] : byDtype)
+    std::cout << "  " << dtype << ": " << s.count << ", "
+              << formatBytes(s.bytes) << "\n";
+  std::cout << "kernels: " << m.kernels.size() << "\n";
+  for (const Kernel &k : m.kernels)
+    std::cout << "  " << k.name << " (" << k.entry << "): block [" << k.block[0]
+              << ", " << k.block[1] << ", " << k.block[2] << "], shared "
+              << k.sharedMemoryBytes << " bytes, " << k.report.registers
+              << " registers\n";
+  return 0;
+}
+
+void printTimings(const EntryPoint &e, int64_t tokens,
+                  const std::vector<LaunchTiming> &timings) {
+  std::map<std::string, std::pair<int64_t, double>> by;
+  double total = 0;
+  for (const LaunchTiming &t : timings) {
+    auto &s = by[opKindName(t.kind)];
+    ++s.first;
+    s.second += t.microseconds;
+    total += t.microseconds;
+  }
+  std::fprintf(stderr, "ds-run: @%s, T = %lld: %zu launches, %.1f us\n",
+               e.name.c_str(), static_cast<long long>(tokens), timings.size(),
+               total);
+  for (const auto &[kind, s] : by)
+    std::fprintf(stderr, "  %-14s %6lld %12.1f us %6.1f%%\n", kind.c_str(),
+                 static_cast<long long>(s.first), s.second,
+                 total > 0 ? 100.0 * s.second / total : 0.0);
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  Options o;
+  if (std::string error = parseArgs(argc, argv, o); !error.empty()) {
+    std::fprintf(stderr, "%s", kUsage);
+    return fail(error);
+  }
+  if (o.help) {
+    std::printf("%s", kUsage);
+    return 0;
+  }
+  Expected<Module> module = loadModuleFile(o.module);
+  if (!module)
+    return fail(module.message());
+  if (o.info)
+    return info(o, *module);
+
+  SessionOptions options;
+  options.device = o.device;
+  if (!o.maxMemory.empty()) {
+    Expected<int64_t> limit = parseByteSize(o.maxMemory);
+    if (!limit)
+      return fail("--max-memory: " + limit.message());
+    options.memoryLimit = *limit;
+  }
+  if (!o.maxTokens.empty()) {
+    char *end = nullptr;
+    errno = 0;
+    long long n = std::strtoll(o.maxTokens.c_str(), &end, 10);
+    if (errno || end == o.maxTokens.c_str() || *end || n < 1)
+      return fail("--max-tokens: '" + o.maxTokens +
+                  "' is not a positive integer");
+    options.maxTokens = n;
+    options.maxTokensSource = "--max-tokens";
+  }
+  Expected<std::unique_ptr<Session>> session = Session::create(
+      std::make_shared<const Module>(std::move(module).value()), options);
+  if (!session)
+    return fail(session.message());
+  Session &s = **session;
+  Expected<const EntryPoint *> entry = s.entry(o.entry);
+  if (!entry)
+    return fail(o.module + ": " + entry.message());
+  const EntryPoint &e = **entry;
+
+  Expected<SafetensorsFile> inputs = SafetensorsFile::open(o.inputs);
+  if (!inputs)
+    return fail(inputs.message());
+  EntrySignature signature = s.signature(e);
+  Expected<std::vector<cpu::Tensor>> args = bindInputs(signature, *inputs);
+  if (!args)
+    return fail(args.message());
+  std::optional<int64_t> tokens = tokenCount(signature, *args);
+
+  if (Status st = s.bindWeights(o.weights); !st.ok())
+    return fail(st.message());
+  if (Status st = s.run(e, std::move(args).value()); !st.ok())
+    return fail(st.message());
+
+  std::vector<TensorToWrite> tensors;
+  for (const OutputTensor &out : s.outputs())
+    tensors.push_back(
+        {out.name, out.dtype, out.shape, out.bytes.data(), out.bytes.size()});
+  if (Status st = writeSafetensors(o.output, tensors); !st.ok())
+    return fail(st.message());
+  if (o.timings)
+    printTimings(e, tokens.value_or(1), s.timings());
+  return 0;
+}
