@@ -27,7 +27,7 @@ using namespace ds::moe;
 
 LogicalResult
 ds::moe::verifyBoundedTensorType(function_ref<InFlightDiagnostic()> emitError,
-                                 RankedTensorType type, const Twine &what) {
+                                 ShapedType type, const Twine &what) {
   if (type.getRank() > kMaxRank)
     return emitError() << what << " " << type << " has rank " << type.getRank()
                        << ", above ds's ceiling of " << kMaxRank;

@@ -25,7 +25,7 @@ namespace ds::moe {
 /// elements (dynamic dims count as 1). `what` names the value.
 mlir::LogicalResult verifyBoundedTensorType(
     llvm::function_ref<mlir::InFlightDiagnostic()> emitError,
-    mlir::RankedTensorType type, const llvm::Twine &what);
+    mlir::ShapedType type, const llvm::Twine &what);
 
 namespace OpTrait {
 /// Checks verifyBoundedTensorType on every ranked tensor operand and result.

@@ -7,6 +7,7 @@
 #include "dialects/moe/MoeVerifyUtils.h"
 
 #include "ds/cpu/tensor.h"
+#include "ds/limits.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/STLExtras.h"
@@ -24,13 +25,29 @@ std::string formatDim(int64_t dim) {
   return text.substr(1, text.size() - 2);
 }
 
+Extent mulExtent(Extent a, int64_t b) {
+  if (a.isDynamic())
+    return a.tokenScale > 0
+               ? Extent{a.size, ds::checkedMul(a.tokenScale, b).value_or(0)}
+               : a;
+  return Extent::of(ds::checkedMul(a.size, b).value_or(ShapedType::kDynamic));
+}
+
+std::string formatExtent(Extent extent) {
+  if (!extent.isDynamic() || extent.tokenScale <= 0)
+    return formatDim(extent.size);
+  if (extent.tokenScale == 1)
+    return "T";
+  return std::to_string(extent.tokenScale) + "*T";
+}
+
 std::string formatShape(ArrayRef<int64_t> shape) {
   return ds::cpu::shapeToString(
       std::vector<int64_t>(shape.begin(), shape.end()));
 }
 
 static LogicalResult verifyTrailingStatic(Operation *op, StringRef name,
-                                          RankedTensorType type) {
+                                          ShapedType type) {
   for (auto [i, dim] : llvm::enumerate(type.getShape()))
     if (i > 0 && ShapedType::isDynamic(dim))
       return op->emitOpError()
@@ -41,7 +58,7 @@ static LogicalResult verifyTrailingStatic(Operation *op, StringRef name,
 
 LogicalResult verifyActivation(Operation *op, StringRef name, Type type,
                                int64_t rank, StringRef layout) {
-  auto tensor = cast<RankedTensorType>(type);
+  auto tensor = cast<ShapedType>(type);
   if (tensor.getRank() != rank)
     return op->emitOpError() << name << " must have rank " << rank << " ("
                              << layout << "), got " << type;
@@ -50,7 +67,7 @@ LogicalResult verifyActivation(Operation *op, StringRef name, Type type,
 
 LogicalResult verifyActivationMinRank(Operation *op, StringRef name, Type type,
                                       int64_t minRank) {
-  auto tensor = cast<RankedTensorType>(type);
+  auto tensor = cast<ShapedType>(type);
   if (tensor.getRank() < minRank)
     return op->emitOpError()
            << name << " must have rank >= " << minRank << ", got " << type;
@@ -66,7 +83,7 @@ LogicalResult verifyActivationMinRank(Operation *op, StringRef name, Type type,
 
 LogicalResult verifyWeight(Operation *op, StringRef name, Type type,
                            int64_t rank, StringRef layout) {
-  auto tensor = cast<RankedTensorType>(type);
+  auto tensor = cast<ShapedType>(type);
   if (tensor.getRank() != rank)
     return op->emitOpError() << name << " must have rank " << rank << " ("
                              << layout << "), got " << type;
@@ -84,10 +101,18 @@ LogicalResult verifyDim(Operation *op, const Twine &what, int64_t actual,
                            << ", got " << formatDim(actual);
 }
 
-LogicalResult DimGroup::add(int64_t dim, const Twine &what) {
+LogicalResult verifyDim(Operation *op, const Twine &what, Extent actual,
+                        Extent expected) {
+  if (extentsCompatible(actual, expected))
+    return success();
+  return op->emitOpError() << what << " must be " << formatExtent(expected)
+                           << ", got " << formatExtent(actual);
+}
+
+LogicalResult DimGroup::add(Extent dim, const Twine &what) {
   if (failed(verifyDim(op, what, dim, known)))
     return failure();
-  if (!ShapedType::isDynamic(dim))
+  if (!known.isKnown())
     known = dim;
   return success();
 }
@@ -97,7 +122,7 @@ static bool isDenseWeightType(Type type) {
 }
 
 LogicalResult verifyWeightFormat(Operation *op, StringRef name,
-                                 RankedTensorType weight, Type scales,
+                                 ShapedType weight, Type scales,
                                  QuantAttr quant) {
   Type elem = weight.getElementType();
   if (isDenseWeightType(elem)) {
@@ -133,7 +158,7 @@ LogicalResult verifyWeightFormat(Operation *op, StringRef name,
   size_t rank = expected.size();
   expected[rank - 2] = llvm::divideCeil(expected[rank - 2], block[0]);
   expected[rank - 1] = llvm::divideCeil(expected[rank - 1], block[1]);
-  auto scalesType = cast<RankedTensorType>(scales);
+  auto scalesType = cast<ShapedType>(scales);
   if (scalesType.getShape() != ArrayRef<int64_t>(expected))
     return op->emitOpError()
            << "scales of " << name << " must have shape "

@@ -6,6 +6,7 @@
 
 #include "tools/common/DsDialects.h"
 
+#include "dialects/kernel/KernelDialect.h"
 #include "dialects/moe/MoeDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -16,8 +17,8 @@
 #include "mlir/IR/DialectRegistry.h"
 
 void ds::registerDsDialects(mlir::DialectRegistry &registry) {
-  registry.insert<ds::moe::MoeDialect, mlir::arith::ArithDialect,
-                  mlir::func::FuncDialect, mlir::math::MathDialect,
-                  mlir::tensor::TensorDialect>();
+  registry.insert<ds::moe::MoeDialect, ds::kernel::KernelDialect,
+                  mlir::arith::ArithDialect, mlir::func::FuncDialect,
+                  mlir::math::MathDialect, mlir::tensor::TensorDialect>();
   mlir::func::registerInlinerExtension(registry);
 }

@@ -16,8 +16,9 @@ class DialectRegistry;
 
 namespace ds {
 
-/// Registers the `moe` dialect and the upstream dialects ds IR uses (arith,
-/// func, math, tensor) with their interface extensions (func inlining).
+/// Registers the `moe` and `kernel` dialects and the upstream dialects ds IR
+/// uses (arith, func, math, tensor) with their interface extensions (func
+/// inlining).
 void registerDsDialects(mlir::DialectRegistry &registry);
 
 } // namespace ds

@@ -1,0 +1,116 @@
+// RUN: ds-opt %s -split-input-file -verify-diagnostics
+
+func.func @count(%a: memref<?x64xbf16>, %w: memref<128x64xbf16>) {
+  %c = kernel.buffer tokens(1) : memref<?x128xbf16>
+  // expected-error @+1 {{expects 3 ins and 1 outs (a, w, bias (the epilogue has bias); c), got 2 and 1}}
+  kernel.gemm ins(%a, %w : memref<?x64xbf16>, memref<128x64xbf16>) outs(%c : memref<?x128xbf16>) {epilogue = #kernel.epilogue<bias = true>}
+  return
+}
+
+// -----
+
+func.func @a_rank(%a: memref<?x2x64xbf16>, %w: memref<128x64xbf16>) {
+  %c = kernel.buffer tokens(1) : memref<?x128xbf16>
+  // expected-error @+1 {{a must have rank 2 ([M, K]), got 'memref<?x2x64xbf16>'}}
+  kernel.gemm ins(%a, %w : memref<?x2x64xbf16>, memref<128x64xbf16>) outs(%c : memref<?x128xbf16>) {epilogue = #kernel.epilogue<>}
+  return
+}
+
+// -----
+
+func.func @w_dynamic(%a: memref<?x64xbf16>, %w: memref<?x64xbf16>) {
+  %c = kernel.buffer tokens(1) : memref<?x128xbf16>
+  // expected-error @+1 {{w must have a static shape, got 'memref<?x64xbf16>'}}
+  kernel.gemm ins(%a, %w : memref<?x64xbf16>, memref<?x64xbf16>) outs(%c : memref<?x128xbf16>) {epilogue = #kernel.epilogue<>}
+  return
+}
+
+// -----
+
+func.func @a_int(%a: memref<?x64xi32>, %w: memref<128x64xbf16>) {
+  %c = kernel.buffer tokens(1) : memref<?x128xbf16>
+  // expected-error @+1 {{a must have a float element type, got 'memref<?x64xi32>'}}
+  kernel.gemm ins(%a, %w : memref<?x64xi32>, memref<128x64xbf16>) outs(%c : memref<?x128xbf16>) {epilogue = #kernel.epilogue<>}
+  return
+}
+
+// -----
+
+func.func @k(%a: memref<?x32xbf16>, %w: memref<128x64xbf16>) {
+  %c = kernel.buffer tokens(1) : memref<?x128xbf16>
+  // expected-error @+1 {{w dim 1 (a's K) must be 32, got 64}}
+  kernel.gemm ins(%a, %w : memref<?x32xbf16>, memref<128x64xbf16>) outs(%c : memref<?x128xbf16>) {epilogue = #kernel.epilogue<>}
+  return
+}
+
+// -----
+
+func.func @rows_scale(%a: memref<?x64xbf16>, %w: memref<128x64xbf16>) {
+  %c = kernel.buffer tokens(2) : memref<?x128xbf16>
+  // expected-error @+1 {{c dim 0 (a's rows M) must be T, got 2*T}}
+  kernel.gemm ins(%a, %w : memref<?x64xbf16>, memref<128x64xbf16>) outs(%c : memref<?x128xbf16>) {epilogue = #kernel.epilogue<>}
+  return
+}
+
+// -----
+
+func.func @rows_static(%a: memref<?x64xbf16>, %w: memref<128x64xbf16>) {
+  %c = kernel.buffer : memref<4x128xbf16>
+  // expected-error @+1 {{c dim 0 (a's rows M) must be T, got 4}}
+  kernel.gemm ins(%a, %w : memref<?x64xbf16>, memref<128x64xbf16>) outs(%c : memref<4x128xbf16>) {epilogue = #kernel.epilogue<>}
+  return
+}
+
+// -----
+
+func.func @n(%a: memref<?x64xbf16>, %w: memref<128x64xbf16>) {
+  %c = kernel.buffer tokens(1) : memref<?x64xbf16>
+  // expected-error @+1 {{c dim 1 (w dim 0, N) must be 128, got 64}}
+  kernel.gemm ins(%a, %w : memref<?x64xbf16>, memref<128x64xbf16>) outs(%c : memref<?x64xbf16>) {epilogue = #kernel.epilogue<>}
+  return
+}
+
+// -----
+
+func.func @c_type(%a: memref<?x64xbf16>, %w: memref<128x64xbf16>) {
+  %c = kernel.buffer tokens(1) : memref<?x128xf32>
+  // expected-error @+1 {{c element type 'f32' must match a's 'bf16'}}
+  kernel.gemm ins(%a, %w : memref<?x64xbf16>, memref<128x64xbf16>) outs(%c : memref<?x128xf32>) {epilogue = #kernel.epilogue<>}
+  return
+}
+
+// -----
+
+func.func @bias_size(%a: memref<?x64xbf16>, %w: memref<128x64xbf16>, %b: memref<64xbf16>) {
+  %c = kernel.buffer tokens(1) : memref<?x128xbf16>
+  // expected-error @+1 {{bias size (N) must be 128, got 64}}
+  kernel.gemm ins(%a, %w, %b : memref<?x64xbf16>, memref<128x64xbf16>, memref<64xbf16>) outs(%c : memref<?x128xbf16>) {epilogue = #kernel.epilogue<bias = true>}
+  return
+}
+
+// -----
+
+func.func @quant_dense(%a: memref<?x64xbf16>, %w: memref<128x64xbf16>, %s: memref<1x1xf32>) {
+  %c = kernel.buffer tokens(1) : memref<?x128xbf16>
+  // expected-error @+1 {{'quant' needs a quantized weight, but w has the dense element type 'bf16'}}
+  kernel.gemm ins(%a, %w, %s : memref<?x64xbf16>, memref<128x64xbf16>, memref<1x1xf32>) outs(%c : memref<?x128xbf16>) {epilogue = #kernel.epilogue<>, quant = #moe.quant<fp8_e4m3, block = [128, 128]>}
+  return
+}
+
+// -----
+
+func.func @no_quant(%a: memref<?x64xbf16>, %w: memref<128x64xf8E4M3FN>) {
+  %c = kernel.buffer tokens(1) : memref<?x128xbf16>
+  // expected-error @+1 {{w of quantized element type 'f8E4M3FN' needs a 'quant' attribute}}
+  kernel.gemm ins(%a, %w : memref<?x64xbf16>, memref<128x64xf8E4M3FN>) outs(%c : memref<?x128xbf16>) {epilogue = #kernel.epilogue<>}
+  return
+}
+
+// -----
+
+func.func @scales_shape(%a: memref<?x64xbf16>, %w: memref<128x64xf8E4M3FN>, %s: memref<2x2xf32>) {
+  %c = kernel.buffer tokens(1) : memref<?x128xbf16>
+  // expected-error @+1 {{scales of w must have shape [1, 1] (blocks of 128x128 over [128, 64]), got 'memref<2x2xf32>'}}
+  kernel.gemm ins(%a, %w, %s : memref<?x64xbf16>, memref<128x64xf8E4M3FN>, memref<2x2xf32>) outs(%c : memref<?x128xbf16>) {epilogue = #kernel.epilogue<>, quant = #moe.quant<fp8_e4m3, block = [128, 128]>}
+  return
+}
