@@ -97,4 +97,64 @@ def MoeDispatchExperts : Pass<"moe-dispatch-experts"> {
   }];
 }
 
+def MoeLowerToKernels : Pass<"moe-lower-to-kernels", "::mlir::ModuleOp"> {
+  let summary = "Lowers moe IR on tensors to kernel IR on token-scaled buffers";
+  let description = [{
+    The first step of the compile path (docs/compile-path.md §1). Every
+    function of the module becomes a function on memrefs (tensor arguments
+    and results become memrefs of the same shape, their `moe.name` kept) and
+    every op one `kernel` launch writing a new `kernel.buffer`, or an alias:
+
+    | moe IR | kernel IR |
+    |---|---|
+    | `moe.load` | `kernel.weight` |
+    | `moe.linear`, `moe.grouped_matmul` | `kernel.gemm` (bias in the epilogue), `kernel.grouped_gemm` |
+    | `moe.rms_norm`, `moe.add_rms_norm` | `kernel.norm` (with `residual` and `sum`) |
+    | `moe.rope`, `moe.attention`, `moe.embedding`, `moe.router`, `moe.dispatch`, `moe.combine` | the kernel op of the same name |
+    | `moe.experts` | its decomposition: dispatch, 3 grouped GEMMs, swiglu, combine |
+    | `moe.swiglu`, `moe.sigmoid_gate`, `arith.{add,sub,mul,div,maximum,minimum,neg}f`, `arith.extf`, `arith.truncf` | `kernel.elementwise` |
+    | `tensor.expand_shape`, `tensor.collapse_shape`, a contiguous `tensor.extract_slice` | `kernel.view` |
+    | any other `tensor.extract_slice`, `tensor.concat` | `kernel.copy` into a new buffer (one per concat operand) |
+    | `tensor.splat`, splat `arith.constant`, `tensor.empty` | `kernel.fill` (`tensor.empty`: zeros) |
+    | index `arith.constant`, `tensor.dim`, scalar float constants | erased: sizes become token scales |
+
+    Each dynamic size is tracked as a multiple `m·T` of the token count (the
+    leading dim of the first argument whose leading dim is dynamic; every
+    dynamic argument has `T` rows), so each buffer declares its scale:
+    `moe.dispatch` with top-8 writes `kernel.buffer tokens(8)` rows. A
+    returned value that is an argument, a weight, a view or a buffer already
+    returned is first copied into a fresh buffer, so that every output is a
+    buffer of its own. The module gets `kernel.target` (option `target`)
+    unless it has one.
+
+    Anything it cannot lower (an unknown op, a dynamic size that is not
+    `m·T`, dynamic slice offsets or strides, a concat along the token dim, a
+    launch whose shapes do not verify) is a located error
+    `'moe-lower-to-kernels' cannot lower ...` and the pass fails.
+
+    ```mlir
+    func.func @f(%x: tensor<?x64xbf16>, %w: tensor<128x64xbf16>) -> tensor<?x128xbf16> {
+      %y = moe.linear %x, %w : tensor<?x64xbf16>, tensor<128x64xbf16> -> tensor<?x128xbf16>
+      return %y : tensor<?x128xbf16>
+    }
+    ```
+
+    becomes
+
+    ```mlir
+    func.func @f(%x: memref<?x64xbf16>, %w: memref<128x64xbf16>) -> memref<?x128xbf16> {
+      %y = kernel.buffer tokens(1) : memref<?x128xbf16>
+      kernel.gemm ins(%x, %w : memref<?x64xbf16>, memref<128x64xbf16>)
+                  outs(%y : memref<?x128xbf16>) {epilogue = #kernel.epilogue<>}
+      return %y : memref<?x128xbf16>
+    }
+    ```
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"sm_90a\"",
+           "the GPU target recorded as kernel.target">
+  ];
+  let dependentDialects = ["::ds::kernel::KernelDialect"];
+}
+
 #endif // DS_PASSES_PASSES_TD
