@@ -157,4 +157,93 @@ def MoeLowerToKernels : Pass<"moe-lower-to-kernels", "::mlir::ModuleOp"> {
   let dependentDialects = ["::ds::kernel::KernelDialect"];
 }
 
+//===----------------------------------------------------------------------===//
+// kernel-*: passes over kernel IR
+//===----------------------------------------------------------------------===//
+
+def KernelSelectConfigs : Pass<"kernel-select-configs", "::mlir::ModuleOp"> {
+  let summary = "Chooses a tile config per token-count bucket for every launch";
+  let description = [{
+    Sets the `config` of every kernel launch op to one `#kernel.config` per
+    shape bucket of the token count T (`T <= 1, 16, 64, 256, 1024, 4096`,
+    unbounded), the runtime picking the first bucket that holds the call's T.
+    A problem (op kind, weight or input element type, quantization scheme,
+    static dims such as `n`, `k`, `experts`, `heads`, `head_dim`, `hidden`)
+    named in the tuning table (`tuning-table=FILE`, the JSON format of
+    docs/compile-path.md §2, for the module's `kernel.target`) takes its
+    buckets from there; every other problem gets the heuristic configs for the
+    target. A config already set is kept. The numbers are unchanged.
+
+    ```mlir
+    kernel.gemm ins(%x, %w : memref<?x7168xbf16>, memref<2048x7168xbf16>)
+                outs(%y : memref<?x2048xbf16>) {epilogue = #kernel.epilogue<>}
+    ```
+
+    becomes
+
+    ```mlir
+    kernel.gemm ins(%x, %w : memref<?x7168xbf16>, memref<2048x7168xbf16>)
+                outs(%y : memref<?x2048xbf16>)
+        {config = [#kernel.config<max_tokens = 1, variant = "wgmma",
+                                  tile = [64, 64, 64], stages = 8, warps = 8,
+                                  cluster = [1, 1]>,
+                   ...,
+                   #kernel.config<max_tokens = 0, variant = "wgmma",
+                                  tile = [128, 256, 64], stages = 4,
+                                  warps = 12, cluster = [2, 1]>],
+         epilogue = #kernel.epilogue<>}
+    ```
+  }];
+  let options = [
+    Option<"tuningTable", "tuning-table", "std::string", /*default=*/"",
+           "A JSON tuning table (docs/compile-path.md §2); heuristics fill "
+           "every problem it does not name">,
+  ];
+}
+
+def KernelPlanBuffers : Pass<"kernel-plan-buffers", "::mlir::ModuleOp"> {
+  let summary = "Packs every kernel.buffer of a function into one arena";
+  let description = [{
+    Computes the live range of each `kernel.buffer` over the program order
+    (a view keeps its source live; a returned buffer lives to the end), lets
+    the output of an op implementing `InPlaceOpInterface` take the slot of an
+    input that dies at that op when their sizes are equal, and places the
+    slots greedily by decreasing size, each at the lowest offset clear of
+    every slot live at the same time. Sizes and offsets are linear in the
+    token count T (`a·T + b` bytes; `a` a multiple of 16, `b` of 256), and the
+    placement is valid for every T: the session allocates one arena of
+    `max(offset + size)` at its largest T. The packing is optimized for
+    `max-tokens` (default: the module's `moe.max_tokens`, else 4096).
+
+    Sets `offset = array<i64: a, b>` on every buffer and `kernel.plan` on the
+    function; with `summary` it prints the peak bytes against the naive sum of
+    all buffers. The numbers are unchanged.
+
+    ```mlir
+    %a = kernel.buffer tokens(1) : memref<?x4096xbf16>
+    %b = kernel.buffer tokens(1) : memref<?x4096xbf16>
+    %c = kernel.buffer tokens(1) : memref<?x4096xbf16>
+    ```
+
+    becomes, when `%a` is dead before `%c` is written,
+
+    ```mlir
+    %a = kernel.buffer tokens(1) {offset = array<i64: 0, 0>} : memref<?x4096xbf16>
+    %b = kernel.buffer tokens(1) {offset = array<i64: 8192, 0>} : memref<?x4096xbf16>
+    %c = kernel.buffer tokens(1) {offset = array<i64: 0, 0>} : memref<?x4096xbf16>
+    ```
+
+    and `func.func @forward(...) attributes {kernel.plan =
+    #kernel.plan<max_tokens = 4096, peak_bytes = 67108864, naive_bytes =
+    100663296>}`.
+  }];
+  let options = [
+    Option<"maxTokens", "max-tokens", "int64_t", /*default=*/"0",
+           "The token count the packing is optimized for (0: the module's "
+           "moe.max_tokens, else 4096)">,
+    Option<"summary", "summary", "bool", /*default=*/"false",
+           "Print each function's peak and naive arena bytes">,
+  ];
+}
+
 #endif // DS_PASSES_PASSES_TD

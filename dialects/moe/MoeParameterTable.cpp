@@ -48,15 +48,15 @@ std::string ds::moe::portName(DictionaryAttr attrs, llvm::StringRef fallback,
 
 ds::TokenLimits ds::moe::tokenLimits(ModuleOp module) {
   ds::TokenLimits limits;
-  if (auto config =
-          module->getAttrOfType<DictionaryAttr>(MoeDialect::getConfigAttrName()))
+  if (auto config = module->getAttrOfType<DictionaryAttr>(
+          MoeDialect::getConfigAttrName()))
     if (auto positions = config.getAs<IntegerAttr>("max_position_embeddings")) {
       limits.maxPositions = positions.getInt();
       limits.maxTokens = positions.getInt();
       limits.maxTokensSource = "max_position_embeddings of the model";
     }
-  if (auto maxTokens =
-          module->getAttrOfType<IntegerAttr>(MoeDialect::getMaxTokensAttrName())) {
+  if (auto maxTokens = module->getAttrOfType<IntegerAttr>(
+          MoeDialect::getMaxTokensAttrName())) {
     limits.maxTokens = maxTokens.getInt();
     limits.maxTokensSource = "--max-tokens of the import";
   }

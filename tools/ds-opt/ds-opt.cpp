@@ -2,29 +2,91 @@
 //
 // Part of ds, an MLIR compiler for Mixture-of-Experts transformers.
 //
-// `ds-opt` parses, verifies, transforms and prints `moe` IR: the upstream
-// `mlir-opt` driver with the ds dialects and the upstream passes users expect
-// (canonicalize, cse, inline, symbol-dce, the IR printing options).
+// `ds-opt` parses, verifies, transforms and prints ds IR: the upstream
+// `mlir-opt` driver with the ds dialects, passes and pipelines and the
+// upstream passes users expect (canonicalize, cse, inline, symbol-dce, the IR
+// printing options).
+//
+// With `-o <file>.dsb` it compiles: it runs the passes named on the command
+// line, then the `ds-compile` pipeline unless the module is already planned
+// kernel IR, and writes the `.dsb` module (codegen/ModuleWriter.h; a
+// translation, not a pass). Any other output keeps mlir-opt's behaviour.
 //
 //===----------------------------------------------------------------------===//
 
+#include "codegen/ModuleWriter.h"
 #include "passes/Passes.h"
+#include "passes/Pipelines.h"
 #include "tools/common/DsDialects.h"
 
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+using namespace mlir;
+
+/// Runs the command line's passes and the compile pipeline on `inputFilename`
+/// and writes the module to `outputFilename`.
+static LogicalResult compileToModule(llvm::StringRef inputFilename,
+                                     llvm::StringRef outputFilename,
+                                     DialectRegistry &registry) {
+  MlirOptMainConfig config = MlirOptMainConfig::createFromCLOptions();
+  std::string message;
+  std::unique_ptr<llvm::MemoryBuffer> file =
+      openInputFile(inputFilename, &message);
+  if (!file) {
+    llvm::errs() << "ds-opt: " << message << "\n";
+    return failure();
+  }
+  MLIRContext context(registry);
+  context.allowUnregisteredDialects(config.shouldAllowUnregisteredDialects());
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return failure();
+
+  PassManager pm(&context, ModuleOp::getOperationName());
+  if (failed(applyPassManagerCLOptions(pm)) ||
+      failed(config.setupPassPipeline(pm)) || failed(pm.run(*module)))
+    return failure();
+  if (!ds::codegen::isPlanned(*module)) {
+    PassManager compile(&context, ModuleOp::getOperationName());
+    if (failed(applyPassManagerCLOptions(compile)))
+      return failure();
+    ds::buildCompilePipeline(compile, ds::CompilePipelineOptions());
+    if (failed(compile.run(*module)))
+      return failure();
+  }
+  return ds::codegen::writeModuleFile(*module, outputFilename);
+}
 
 int main(int argc, char **argv) {
-  mlir::DialectRegistry registry;
+  DialectRegistry registry;
   ds::registerDsDialects(registry);
 
   // Upstream transformations (canonicalize, cse, inline, symbol-dce,
   // print-op-stats, ...).
-  mlir::registerTransformsPasses();
-  // ds passes (passes/Passes.td).
+  registerTransformsPasses();
+  // ds passes (passes/Passes.td) and pipelines (passes/Pipelines.h).
   ds::registerDSPasses();
+  ds::registerDSPipelines();
 
-  return mlir::asMainReturnCode(
-      mlir::MlirOptMain(argc, argv, "ds optimizer driver\n", registry));
+  auto [inputFilename, outputFilename] =
+      registerAndParseCLIOptions(argc, argv, "ds optimizer driver\n", registry);
+  if (llvm::StringRef(outputFilename).ends_with(".dsb"))
+    return asMainReturnCode(
+        compileToModule(inputFilename, outputFilename, registry));
+  return asMainReturnCode(
+      MlirOptMain(argc, argv, inputFilename, outputFilename, registry));
 }

@@ -1,0 +1,331 @@
+//===- TuningTable.cpp - kernel tile configs per shape bucket -------------===//
+//
+// Part of ds, an MLIR compiler for Mixture-of-Experts transformers.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/TuningTable.h"
+
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+
+#include <algorithm>
+
+using namespace ds::tuning;
+namespace json = llvm::json;
+
+//===----------------------------------------------------------------------===//
+// Parsing
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Errors name the file and the JSON path of the field.
+struct Reader {
+  llvm::StringRef source;
+
+  llvm::Error fail(const llvm::Twine &path, const llvm::Twine &message) const {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   source + ": " + path + ": " + message);
+  }
+
+  llvm::Expected<int64_t> integer(const json::Object &o, llvm::StringRef key,
+                                  const llvm::Twine &path, int64_t lo,
+                                  int64_t hi) const {
+    const json::Value *v = o.get(key);
+    if (!v)
+      return fail(path + "." + key, "missing");
+    std::optional<int64_t> i = v->getAsInteger();
+    if (!i)
+      return fail(path + "." + key, "expected an integer");
+    if (*i < lo || *i > hi)
+      return fail(path + "." + key,
+                  llvm::formatv("{0} is outside [{1}, {2}]", *i, lo, hi));
+    return *i;
+  }
+
+  llvm::Expected<std::string> string(const json::Object &o, llvm::StringRef key,
+                                     const llvm::Twine &path) const {
+    const json::Value *v = o.get(key);
+    if (!v)
+      return fail(path + "." + key, "missing");
+    std::optional<llvm::StringRef> s = v->getAsString();
+    if (!s)
+      return fail(path + "." + key, "expected a string");
+    return s->str();
+  }
+
+  template <unsigned N>
+  llvm::Error list(const json::Object &o, llvm::StringRef key,
+                   const llvm::Twine &path, size_t minSize, size_t maxSize,
+                   int64_t hi, llvm::SmallVector<int64_t, N> &out) const {
+    const json::Value *v = o.get(key);
+    if (!v)
+      return fail(path + "." + key, "missing");
+    const json::Array *a = v->getAsArray();
+    if (!a || a->size() < minSize || a->size() > maxSize)
+      return fail(path + "." + key,
+                  llvm::formatv("expected a list of {0} to {1} integers",
+                                minSize, maxSize));
+    for (const json::Value &x : *a) {
+      std::optional<int64_t> i = x.getAsInteger();
+      if (!i || *i < 1 || *i > hi)
+        return fail(path + "." + key,
+                    llvm::formatv("entries must be integers in [1, {0}]", hi));
+      out.push_back(*i);
+    }
+    return llvm::Error::success();
+  }
+
+  llvm::Expected<Config> config(const json::Value &v,
+                                const llvm::Twine &path) const {
+    const json::Object *o = v.getAsObject();
+    if (!o)
+      return fail(path, "expected an object");
+    Config c;
+    auto maxTokens = integer(*o, "max_tokens", path, 0, int64_t(1) << 40);
+    if (!maxTokens)
+      return maxTokens.takeError();
+    c.maxTokens = *maxTokens;
+    auto variant = string(*o, "variant", path);
+    if (!variant)
+      return variant.takeError();
+    c.variant = *variant;
+    if (llvm::Error e = list(*o, "tile", path, 1, 3, 1 << 16, c.tile))
+      return std::move(e);
+    auto stages = integer(*o, "stages", path, 1, 32);
+    if (!stages)
+      return stages.takeError();
+    c.stages = *stages;
+    auto warps = integer(*o, "warps", path, 1, 32);
+    if (!warps)
+      return warps.takeError();
+    c.warps = *warps;
+    if (llvm::Error e = list(*o, "cluster", path, 1, 3, 16, c.cluster))
+      return std::move(e);
+    int64_t ctas = 1;
+    for (int64_t x : c.cluster)
+      ctas *= x;
+    if (ctas > 16)
+      return fail(path + ".cluster", "more than 16 CTAs per cluster");
+    return c;
+  }
+};
+} // namespace
+
+llvm::Expected<TuningTable> TuningTable::parse(llvm::StringRef text,
+                                               llvm::StringRef source) {
+  Reader r{source};
+  llvm::Expected<json::Value> root = json::parse(text);
+  if (!root)
+    return r.fail("$", llvm::toString(root.takeError()));
+  const json::Object *top = root->getAsObject();
+  if (!top)
+    return r.fail("$", "expected an object");
+  auto format = r.string(*top, "format", "$");
+  if (!format)
+    return format.takeError();
+  if (*format != "ds-tuning-table")
+    return r.fail("$.format",
+                  "expected \"ds-tuning-table\", got \"" + *format + "\"");
+  auto version = r.integer(*top, "version", "$", 1, 1 << 30);
+  if (!version)
+    return version.takeError();
+  if (*version != 1)
+    return r.fail("$.version",
+                  llvm::formatv("version {0} is not supported (this ds reads "
+                                "version 1)",
+                                *version));
+  TuningTable table;
+  auto target = r.string(*top, "target", "$");
+  if (!target)
+    return target.takeError();
+  table.Target = *target;
+  const json::Value *entries = top->get("entries");
+  if (!entries || !entries->getAsArray())
+    return r.fail("$.entries", "expected a list");
+  size_t index = 0;
+  for (const json::Value &v : *entries->getAsArray()) {
+    std::string path = llvm::formatv("$.entries[{0}]", index++).str();
+    const json::Object *o = v.getAsObject();
+    if (!o)
+      return r.fail(path, "expected an object");
+    Entry e;
+    auto op = r.string(*o, "op", path);
+    if (!op)
+      return op.takeError();
+    e.op = *op;
+    auto dtype = r.string(*o, "dtype", path);
+    if (!dtype)
+      return dtype.takeError();
+    e.dtype = *dtype;
+    e.quant = "none";
+    if (o->get("quant")) {
+      auto quant = r.string(*o, "quant", path);
+      if (!quant)
+        return quant.takeError();
+      e.quant = *quant;
+    }
+    for (const auto &kv : *o) {
+      llvm::StringRef key = kv.first;
+      if (key == "op" || key == "dtype" || key == "quant" || key == "buckets")
+        continue;
+      auto dim = r.integer(*o, key, path, 0, int64_t(1) << 40);
+      if (!dim)
+        return dim.takeError();
+      e.dims[key.str()] = *dim;
+    }
+    const json::Value *buckets = o->get("buckets");
+    if (!buckets || !buckets->getAsArray() || buckets->getAsArray()->empty())
+      return r.fail(path + ".buckets", "expected a non-empty list");
+    size_t b = 0;
+    for (const json::Value &bv : *buckets->getAsArray()) {
+      auto c = r.config(bv, path + llvm::formatv(".buckets[{0}]", b++).str());
+      if (!c)
+        return c.takeError();
+      e.buckets.push_back(std::move(*c));
+    }
+    for (size_t i = 0; i < e.buckets.size(); ++i) {
+      bool last = i + 1 == e.buckets.size();
+      int64_t m = e.buckets[i].maxTokens;
+      std::string bpath =
+          path + llvm::formatv(".buckets[{0}].max_tokens", i).str();
+      if (last && m != 0)
+        return r.fail(bpath, "the last bucket must be unbounded (0)");
+      if (!last && m == 0)
+        return r.fail(bpath, "only the last bucket may be unbounded (0)");
+      if (!last && i > 0 && m <= e.buckets[i - 1].maxTokens)
+        return r.fail(bpath, "buckets must be in increasing order");
+    }
+    table.Entries.push_back(std::move(e));
+  }
+  return table;
+}
+
+const std::vector<Config> *TuningTable::lookup(const Problem &problem) const {
+  for (const Entry &e : Entries) {
+    if (e.op != problem.op || e.dtype != problem.dtype ||
+        e.quant != problem.quant)
+      continue;
+    bool match = llvm::all_of(e.dims, [&](const auto &kv) {
+      auto it = problem.dims.find(kv.first);
+      return it != problem.dims.end() && it->second == kv.second;
+    });
+    if (match)
+      return &e.buckets;
+  }
+  return nullptr;
+}
+
+//===----------------------------------------------------------------------===//
+// Heuristics
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// H100 SXM / H200: 132 SMs, 227 KiB of shared memory per CTA.
+constexpr int64_t kSms = 132;
+constexpr int64_t kSharedBytes = 227 * 1024;
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+int64_t dim(const Problem &p, const char *name, int64_t fallback) {
+  auto it = p.dims.find(name);
+  return it == p.dims.end() ? fallback : it->second;
+}
+
+int64_t elementBytes(llvm::StringRef dtype) {
+  if (dtype == "f32")
+    return 4;
+  if (dtype == "bf16" || dtype == "f16")
+    return 2;
+  return 1;
+}
+
+/// The token count a bucket is tuned for: its upper bound, 16384 for the
+/// unbounded one.
+int64_t representative(int64_t maxTokens) {
+  return maxTokens == 0 ? 16384 : maxTokens;
+}
+
+/// A warpgroup-MMA GEMM tile for `rows` rows of an [N, K] weight: 64-row
+/// tiles (one consumer warpgroup) while the rows fit, else 128 rows and two
+/// consumer warpgroups; N tiles as wide as keeps every SM busy; as many
+/// pipeline stages as shared memory holds, at most 8.
+Config gemmConfig(int64_t rows, int64_t n, int64_t bytes, int64_t maxTokens,
+                  llvm::StringRef variant) {
+  Config c;
+  c.maxTokens = maxTokens;
+  c.variant = variant.str();
+  int64_t bm = rows <= 64 ? 64 : 128;
+  int64_t bn = 256;
+  while (bn > 64 && ceilDiv(rows, bm) * ceilDiv(n, bn) < kSms)
+    bn /= 2;
+  // One 128-byte swizzle row of K per tile row.
+  int64_t bk = 128 / bytes;
+  c.tile = {bm, bn, bk};
+  int64_t stageBytes = (bm + bn) * bk * bytes;
+  c.stages = std::clamp<int64_t>((kSharedBytes - 16 * 1024) / stageBytes, 2, 8);
+  c.warps = bm == 64 ? 8 : 12; // a producer warpgroup + 1 or 2 consumers
+  c.cluster = {rows >= 256 && n >= 1024 ? 2 : 1, 1};
+  return c;
+}
+
+Config rowwiseConfig(int64_t hidden, int64_t maxTokens,
+                     llvm::StringRef variant) {
+  Config c;
+  c.maxTokens = maxTokens;
+  c.variant = variant.str();
+  // One CTA per row: 8 elements per thread and pass, 1 to 32 warps.
+  int64_t warps = std::clamp<int64_t>(ceilDiv(hidden, 8 * 32), 1, 32);
+  int64_t rows = hidden <= 256 ? 4 : 1;
+  c.tile = {rows};
+  c.stages = 1;
+  c.warps = warps;
+  c.cluster = {1};
+  return c;
+}
+} // namespace
+
+std::vector<Config> ds::tuning::heuristicConfigs(const Problem &p,
+                                                 llvm::StringRef target) {
+  std::vector<Config> out;
+  bool hopper = target.starts_with("sm_90");
+  int64_t bytes = elementBytes(p.dtype);
+  for (int64_t maxTokens : kBuckets) {
+    int64_t tokens = representative(maxTokens);
+    if (p.op == "gemm") {
+      llvm::StringRef variant =
+          !hopper ? "mma_sync"
+                  : (p.quant == "none" ? "wgmma" : "wgmma_dequant");
+      out.push_back(gemmConfig(tokens * p.rowsPerToken, dim(p, "n", 4096),
+                               bytes, maxTokens, variant));
+    } else if (p.op == "grouped_gemm") {
+      int64_t experts = std::max<int64_t>(dim(p, "experts", 1), 1);
+      int64_t rowsPerExpert =
+          std::max<int64_t>(tokens * p.rowsPerToken / experts, 1);
+      Config c = gemmConfig(rowsPerExpert, dim(p, "n", 4096), bytes, maxTokens,
+                            hopper ? "wgmma_grouped" : "mma_sync_grouped");
+      // Every expert's tile grid is launched together.
+      c.cluster = {1, 1};
+      out.push_back(std::move(c));
+    } else if (p.op == "attention") {
+      int64_t headDim = dim(p, "head_dim", 128);
+      Config c;
+      c.maxTokens = maxTokens;
+      bool decode = maxTokens != 0 && maxTokens <= 16;
+      c.variant = decode ? "split_kv" : (hopper ? "wgmma_fa" : "mma_sync_fa");
+      c.tile = {decode ? 64 : 128, headDim > 128 ? 64 : 128};
+      c.stages = 2;
+      c.warps = decode ? 4 : 12;
+      c.cluster = {1};
+      out.push_back(std::move(c));
+    } else if (p.op == "router" || p.op == "dispatch" || p.op == "combine") {
+      Config c = rowwiseConfig(dim(p, "hidden", dim(p, "experts", 256)),
+                               maxTokens, p.op);
+      out.push_back(std::move(c));
+    } else {
+      out.push_back(
+          rowwiseConfig(dim(p, "hidden", 1024), maxTokens, "rowwise"));
+    }
+  }
+  return out;
+}
