@@ -2,14 +2,23 @@
 """Compile-time benchmark of the ds tools; prints one JSON document.
 
 For each model config it times, as a user runs them:
-  import  `ds-import <config.json> -o model.mlir`   (parse config, build, verify, print)
-  parse   `ds-opt model.mlir -o /dev/null`          (parse, verify, print)
+  import   `ds-import <config.json> -o model.mlir`  (parse config, build, verify, print)
+  parse    `ds-opt model.mlir -o /dev/null`         (parse, verify, print)
+  compile  `ds-opt model.mlir -o model.dsb`         (parse, ds-compile, write the module)
 and reports the median and minimum wall time over --repeat runs, the size of
-the printed IR, and the budget the import must stay well under (issue 3: the
-full DeepSeek-V3 in well under 2 s). The reference in the same run is the
-parse of the same IR by ds-opt: an import should cost about one parse.
+the printed IR and of the .dsb, and the buffer plan of the module (`ds-run
+--info --json`): peak arena bytes against the naive sum of all intermediates
+at the plan's token count (4096 unless the import sets --max-tokens). The
+references in the same run: the parse of the same IR by ds-opt (an import
+should cost about one parse), and the budgets of issues 3 and 9 (import well
+under 2 s; the full DeepSeek-V3 compiled in at most 3 s to a .dsb of at most
+5 MB).
 
-  bench/compile_time.py --build build [--repeat 5] [config.json ...]
+With --golden it also runs every golden fixture (test/golden/*) both ways on
+the CPU: `ds-interp model.mlir` (the reference) and `ds-run model.dsb --device
+cpu`, and reports the ratio of their median wall times (issue 9: at most 1.2).
+
+  bench/compile_time.py --build build [--repeat 5] [--golden] [config.json ...]
 """
 
 import argparse
@@ -30,6 +39,9 @@ DEFAULT_CONFIGS = [
     "Qwen_Qwen3-30B-A3B.json",
 ]
 BUDGET_S = 2.0
+COMPILE_BUDGET_S = 3.0
+DSB_BUDGET_BYTES = 5_000_000
+RUN_RATIO_BUDGET = 1.2
 
 
 def timed(cmd, repeat):
@@ -44,10 +56,40 @@ def timed(cmd, repeat):
             "min_s": round(min(times), 4), "runs": repeat}
 
 
+def run_golden(args, ds_import, ds_opt, ds_run, ds_interp, tmp):
+    """ds-run --device cpu against ds-interp on each golden fixture."""
+    root = os.path.join(ROOT, "test", "golden")
+    out = []
+    for name in sorted(os.listdir(root)):
+        fixture = os.path.join(root, name)
+        if not os.path.isfile(os.path.join(fixture, "config.json")):
+            continue
+        mlir = os.path.join(tmp, name + ".mlir")
+        dsb = os.path.join(tmp, name + ".dsb")
+        subprocess.run([ds_import, os.path.join(fixture, "config.json"),
+                        "--router-group-fill", "zero", "-o", mlir],
+                       check=True)
+        subprocess.run([ds_opt, mlir, "-o", dsb], check=True)
+        inputs = os.path.join(fixture, "inputs.safetensors")
+        common = ["--weights", fixture, "--inputs", inputs, "-o",
+                  os.path.join(tmp, name + ".out.safetensors")]
+        interp = timed([ds_interp, mlir] + common, args.repeat)
+        run = timed([ds_run, dsb, "--device", "cpu"] + common, args.repeat)
+        ratio = run["median_s"] / max(interp["median_s"], 1e-9)
+        out.append({"fixture": name, "ds_interp": interp, "ds_run_cpu": run,
+                    "run_over_interp": round(ratio, 3),
+                    "budget": RUN_RATIO_BUDGET,
+                    "within_budget": ratio <= RUN_RATIO_BUDGET})
+    return out
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--build", default=os.path.join(ROOT, "build"))
     p.add_argument("--repeat", type=int, default=5)
+    p.add_argument("--golden", action="store_true",
+                   help="also time ds-run --device cpu against ds-interp on "
+                        "the golden fixtures")
     p.add_argument("configs", nargs="*")
     args = p.parse_args()
     configs = args.configs or [os.path.join(ROOT, "test", "frontend",
@@ -55,6 +97,8 @@ def main():
                                for c in DEFAULT_CONFIGS]
     ds_import = os.path.join(args.build, "bin", "ds-import")
     ds_opt = os.path.join(args.build, "bin", "ds-opt")
+    ds_run = os.path.join(args.build, "bin", "ds-run")
+    ds_interp = os.path.join(args.build, "bin", "ds-interp")
 
     results = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -62,6 +106,12 @@ def main():
             out = os.path.join(tmp, "model.mlir")
             imp = timed([ds_import, config, "-o", out], args.repeat)
             parse = timed([ds_opt, out, "-o", os.devnull], args.repeat)
+            dsb = os.path.join(tmp, "model.dsb")
+            compiled = timed([ds_opt, out, "-o", dsb], args.repeat)
+            info = json.loads(subprocess.run(
+                [ds_run, "--info", "--json", dsb], check=True,
+                capture_output=True, text=True).stdout)
+            plan = info["entries"][0]["plan"]
             with open(out) as f:
                 text = f.read()
             results.append({
@@ -75,12 +125,31 @@ def main():
                                            max(parse["median_s"], 1e-9), 2),
                 "budget_s": BUDGET_S,
                 "within_budget": imp["median_s"] < BUDGET_S,
+                "compile": compiled,
+                "dsb_bytes": os.path.getsize(dsb),
+                "launches": info["entries"][0]["launch_count"],
+                "plan": {"max_tokens": plan["max_tokens"],
+                         "peak_bytes": plan["peak_bytes"],
+                         "naive_bytes": plan["naive_bytes"],
+                         "naive_over_peak": round(plan["naive_bytes"] /
+                                                  max(plan["peak_bytes"], 1),
+                                                  2)},
+                "compile_budget_s": COMPILE_BUDGET_S,
+                "dsb_budget_bytes": DSB_BUDGET_BYTES,
+                "compile_within_budget":
+                    compiled["median_s"] <= COMPILE_BUDGET_S and
+                    os.path.getsize(dsb) <= DSB_BUDGET_BYTES,
             })
+        golden = []
+        if args.golden:
+            golden = run_golden(args, ds_import, ds_opt, ds_run, ds_interp,
+                                tmp)
     json.dump({"benchmark": "compile_time",
                "machine": {"cpu": platform.processor() or platform.machine(),
                            "cores": os.cpu_count(),
                            "system": platform.system()},
-               "results": results}, sys.stdout, indent=2)
+               "results": results, "cpu_backend": golden}, sys.stdout,
+              indent=2)
     print()
 
 

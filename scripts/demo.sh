@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 #===- scripts/demo.sh - set up, build and run the main job ----------------===#
 #
-# Sets up the toolchain, builds ds, imports the full DeepSeek-V3 config with
-# ds-import, runs a golden tiny Mixtral on the CPU reference with ds-interp,
-# and runs the main job on the shipped example layers: ds-opt verifies each model, canonicalizes it (canonicalize
-# + cse), writes the result to <build>/demo/ and prints a summary of it.
+# Sets up the toolchain, builds ds, and runs the main job: the full
+# DeepSeek-V3 config is imported (ds-import) and compiled to a .dsb module
+# (ds-opt -o x.dsb) whose summary ds-run --info prints; the shipped example
+# layers are verified, canonicalized and summarized by ds-opt; the golden tiny
+# Mixtral is compiled and run by ds-run on the CPU backend, its logits compared
+# with ds-interp's and with the Hugging Face ones. Outputs go to <build>/demo/.
 #
 #===----------------------------------------------------------------------===#
 set -euo pipefail
@@ -17,6 +19,7 @@ build_dir=${BUILD_DIR:-$root/build}
 ds_opt=$build_dir/bin/ds-opt
 ds_import=$build_dir/bin/ds-import
 ds_interp=$build_dir/bin/ds-interp
+ds_run=$build_dir/bin/ds-run
 out_dir=$build_dir/demo
 mkdir -p "$out_dir"
 
@@ -26,6 +29,10 @@ echo "== DeepSeek-V3: ds-import $config | ds-opt --moe-summary"
 "$ds_import" "$root/$config" -o "$out_dir/deepseek_v3.mlir"
 "$ds_opt" "$out_dir/deepseek_v3.mlir" --moe-summary -o /dev/null
 echo "   imported and verified: $out_dir/deepseek_v3.mlir ($(wc -l <"$out_dir/deepseek_v3.mlir") lines)"
+echo
+echo "== DeepSeek-V3: ds-opt deepseek_v3.mlir -o deepseek_v3.dsb; ds-run --info deepseek_v3.dsb"
+"$ds_opt" "$out_dir/deepseek_v3.mlir" -o "$out_dir/deepseek_v3.dsb"
+"$ds_run" --info "$out_dir/deepseek_v3.dsb"
 
 for model in deepseek_v3_layer mixtral_layer; do
   input=$root/examples/$model.mlir
@@ -48,3 +55,21 @@ python3 "$root/test/tools/ds-interp/Inputs/st.py" print \
   "$out_dir/golden_mixtral.logits.safetensors" | cut -c1-100
 echo "   vs Hugging Face: $(python3 "$root/test/golden/compare.py" \
   "$out_dir/golden_mixtral.logits.safetensors" "$root/$fixture/expected.safetensors")"
+
+# The compiled module of the same model: ds-opt -o .dsb, ds-run on the cpu
+# backend, the same bits as ds-interp.
+echo
+echo "== $fixture: ds-opt -o golden_mixtral.dsb; ds-run --device cpu --weights $fixture --inputs $fixture/inputs.safetensors --timings"
+"$ds_opt" "$out_dir/golden_mixtral.mlir" -o "$out_dir/golden_mixtral.dsb"
+"$ds_run" "$out_dir/golden_mixtral.dsb" --device cpu --weights "$root/$fixture" \
+  --inputs "$root/$fixture/inputs.safetensors" \
+  -o "$out_dir/golden_mixtral.dsb.logits.safetensors" --timings
+if cmp -s "$out_dir/golden_mixtral.dsb.logits.safetensors" \
+  "$out_dir/golden_mixtral.logits.safetensors"; then
+  echo "   vs ds-interp: bit-identical"
+else
+  echo "   vs ds-interp: DIFFERENT" >&2
+  exit 1
+fi
+echo "   vs Hugging Face: $(python3 "$root/test/golden/compare.py" \
+  "$out_dir/golden_mixtral.dsb.logits.safetensors" "$root/$fixture/expected.safetensors")"
