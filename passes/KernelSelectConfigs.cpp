@@ -15,6 +15,9 @@
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+#include <set>
 
 namespace ds {
 #define GEN_PASS_DEF_KERNELSELECTCONFIGS
@@ -109,6 +112,10 @@ static Problem problemOf(LaunchOpInterface launch) {
         p.dtype = typeName(main);
         p.dims = {{"hidden", rowSize(main)}};
       });
+  // A GEMM over K·T rows (a routed or reshaped input) is another problem
+  // than one over T rows in the same bucket.
+  if (p.rowsPerToken != 1)
+    p.dims["rows_per_token"] = p.rowsPerToken;
   return p;
 }
 
@@ -149,6 +156,8 @@ struct KernelSelectConfigsPass
     }
 
     MLIRContext *ctx = &getContext();
+    std::vector<std::pair<Problem, std::vector<Config>>> chosen;
+    std::set<std::string> seen;
     module.walk([&](LaunchOpInterface launch) {
       if (launch.getConfigAttr())
         return;
@@ -157,12 +166,31 @@ struct KernelSelectConfigsPass
           table ? table->lookup(problem) : nullptr;
       std::vector<Config> configs =
           tuned ? *tuned : ds::tuning::heuristicConfigs(problem, target);
+      if (!emitTable.empty()) {
+        std::string key =
+            problem.op + "/" + problem.dtype + "/" + problem.quant;
+        for (const auto &[name, value] : problem.dims)
+          key += "/" + name + "=" + std::to_string(value);
+        if (seen.insert(key).second)
+          chosen.emplace_back(problem, configs);
+      }
       SmallVector<Attribute> attrs;
       for (const Config &c : configs)
         attrs.push_back(ConfigAttr::get(ctx, c.maxTokens, c.variant, c.tile,
                                         c.stages, c.warps, c.cluster));
       launch->setAttr("config", ArrayAttr::get(ctx, attrs));
     });
+    if (emitTable.empty())
+      return;
+    std::string message;
+    std::unique_ptr<llvm::ToolOutputFile> file =
+        openOutputFile(emitTable, &message);
+    if (!file) {
+      module.emitError() << "kernel-select-configs: " << message;
+      return signalPassFailure();
+    }
+    file->os() << ds::tuning::TuningTable::write(target, chosen);
+    file->keep();
   }
 };
 } // namespace

@@ -172,7 +172,10 @@ def KernelSelectConfigs : Pass<"kernel-select-configs", "::mlir::ModuleOp"> {
     named in the tuning table (`tuning-table=FILE`, the JSON format of
     docs/compile-path.md §2, for the module's `kernel.target`) takes its
     buckets from there; every other problem gets the heuristic configs for the
-    target. A config already set is kept. The numbers are unchanged.
+    target. A config already set is kept. With `emit-table=FILE` the configs
+    chosen for every distinct problem are written as a tuning table (the
+    heuristics' table, ready to be tuned and passed back). The numbers are
+    unchanged.
 
     ```mlir
     kernel.gemm ins(%x, %w : memref<?x7168xbf16>, memref<2048x7168xbf16>)
@@ -198,6 +201,9 @@ def KernelSelectConfigs : Pass<"kernel-select-configs", "::mlir::ModuleOp"> {
     Option<"tuningTable", "tuning-table", "std::string", /*default=*/"",
            "A JSON tuning table (docs/compile-path.md §2); heuristics fill "
            "every problem it does not name">,
+    Option<"emitTable", "emit-table", "std::string", /*default=*/"",
+           "Write the configs chosen for every distinct problem as a tuning "
+           "table to this file: a starting point to tune and pass back">,
   ];
 }
 

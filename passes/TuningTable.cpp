@@ -216,6 +216,36 @@ const std::vector<Config> *TuningTable::lookup(const Problem &problem) const {
   return nullptr;
 }
 
+std::string TuningTable::write(
+    llvm::StringRef target,
+    const std::vector<std::pair<Problem, std::vector<Config>>> &entries) {
+  json::Array list;
+  for (const auto &[problem, configs] : entries) {
+    json::Object entry{
+        {"op", problem.op}, {"dtype", problem.dtype}, {"quant", problem.quant}};
+    for (const auto &[name, value] : problem.dims)
+      entry[name] = value;
+    json::Array buckets;
+    for (const Config &c : configs)
+      buckets.push_back(json::Object{{"max_tokens", c.maxTokens},
+                                     {"variant", c.variant},
+                                     {"tile", json::Array(c.tile)},
+                                     {"stages", c.stages},
+                                     {"warps", c.warps},
+                                     {"cluster", json::Array(c.cluster)}});
+    entry["buckets"] = std::move(buckets);
+    list.push_back(std::move(entry));
+  }
+  json::Object top{{"format", "ds-tuning-table"},
+                   {"version", 1},
+                   {"target", target},
+                   {"entries", std::move(list)}};
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << llvm::formatv("{0:2}", json::Value(std::move(top))) << "\n";
+  return text;
+}
+
 //===----------------------------------------------------------------------===//
 // Heuristics
 //===----------------------------------------------------------------------===//

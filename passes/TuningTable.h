@@ -64,6 +64,12 @@ public:
   static llvm::Expected<TuningTable> parse(llvm::StringRef json,
                                            llvm::StringRef source);
 
+  /// A table for `target` with one entry per problem and its buckets, as
+  /// parse() reads it (kernel-select-configs{emit-table=FILE}).
+  static std::string
+  write(llvm::StringRef target,
+        const std::vector<std::pair<Problem, std::vector<Config>>> &entries);
+
   const std::string &target() const { return Target; }
   /// The buckets of the first entry matching `problem`, or null.
   const std::vector<Config> *lookup(const Problem &problem) const;
