@@ -11,7 +11,7 @@
 # memory. Per target, build-fuzz/fuzz-out/<t>/ (gitignored) holds the log,
 # the inputs found (corpus/) and the crash artifacts (crash-*, leak-*,
 # timeout-*, oom-*); FUZZ_OUT moves it. Targets: safetensors index module
-# config ir interp (all by default). FUZZ_BUILD_DIR overrides build-fuzz/.
+# module_run config ir interp (all by default). FUZZ_BUILD_DIR overrides build-fuzz/.
 #
 # FUZZ_NONFATAL="config ..." names targets whose findings are reported (and
 # kept) but do not fail the run: for a known bug whose fix is under way, so
@@ -23,7 +23,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 seconds=${1:-60}
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(safetensors index module config ir interp)
+((${#targets[@]})) || targets=(safetensors index module module_run config ir interp)
 build_dir=${FUZZ_BUILD_DIR:-$root/build-fuzz}
 out=${FUZZ_OUT:-$build_dir/fuzz-out}
 jobs=${JOBS:-$(nproc)}
@@ -48,9 +48,11 @@ fi
 cmake --build "$build_dir" -j "$jobs" --target "${targets[@]/#/ds-fuzz-}"
 
 # Per target: the longest input, and its dictionary.
-declare -A max_len=([safetensors]=4096 [index]=4096 [module]=8192 [config]=8192
+declare -A max_len=([safetensors]=4096 [index]=4096 [module]=8192
+                    [module_run]=8192 [config]=8192
                     [ir]=16384 [interp]=1024)
 declare -A dict=([safetensors]=safetensors [index]=index [module]=module
+                 [module_run]=module
                  [config]=config
                  [ir]=ir [interp]=safetensors)
 export ASAN_OPTIONS=${ASAN_OPTIONS:-allow_user_poisoning=0:detect_leaks=1}

@@ -247,55 +247,71 @@ Expected<Tensor> Tensor::decode(DType type, Shape shape, const void *data,
 }
 
 std::vector<uint8_t> Tensor::encode() const {
-  uint64_t count = static_cast<uint64_t>(numel());
-  std::vector<uint8_t> bytes(byteSize(Type, count).value_or(0), 0);
+  std::vector<uint8_t> bytes(encodedBytes());
+  encodeTo(bytes.data());
+  return bytes;
+}
+
+size_t Tensor::encodedBytes() const {
+  return static_cast<size_t>(
+      byteSize(Type, static_cast<uint64_t>(numel())).value_or(0));
+}
+
+void Tensor::encodeTo(uint8_t *bytes) const {
+  size_t count = static_cast<size_t>(numel());
   if (Type == DType::I4) {
-    for (uint64_t i = 0; i < count; ++i)
+    std::memset(bytes, 0, encodedBytes());
+    for (size_t i = 0; i < count; ++i)
       bytes[i / 2] |= static_cast<uint8_t>(
           (static_cast<uint64_t>(Ints[i]) & 0xFu) << (4 * (i % 2)));
-    return bytes;
+    return;
   }
   size_t width = dtypeBits(Type) / 8;
-  for (uint64_t i = 0; i < count; ++i) {
-    uint8_t *p = bytes.data() + i * width;
-    if (!isFloat()) {
-      storeLe(p, static_cast<uint64_t>(Ints[i]), width);
-      continue;
-    }
-    float v = Floats[i];
-    switch (Type) {
-    case DType::BF16:
-      storeLe(p, floatToBf16(v), 2);
-      break;
-    case DType::F16:
-      storeLe(p, floatToF16(v), 2);
-      break;
-    case DType::F8E4M3:
-      p[0] = floatToE4m3(v);
-      break;
-    case DType::F8E5M2:
-      // Exactly representable in E5M2, so the binary16 encoding is exact and
-      // its upper byte is the E5M2 byte.
-      p[0] = static_cast<uint8_t>(floatToF16(v) >> 8);
-      break;
-    case DType::F32: {
+  if (!isFloat()) {
+    for (size_t i = 0; i < count; ++i)
+      storeLe(bytes + i * width, static_cast<uint64_t>(Ints[i]), width);
+    return;
+  }
+  // One loop per dtype (the switch outside the loop).
+  const float *f = Floats.data();
+  switch (Type) {
+  case DType::BF16:
+    for (size_t i = 0; i < count; ++i)
+      storeLe(bytes + 2 * i, floatToBf16(f[i]), 2);
+    break;
+  case DType::F16:
+    for (size_t i = 0; i < count; ++i)
+      storeLe(bytes + 2 * i, floatToF16(f[i]), 2);
+    break;
+  case DType::F8E4M3:
+    for (size_t i = 0; i < count; ++i)
+      bytes[i] = floatToE4m3(f[i]);
+    break;
+  case DType::F8E5M2:
+    // Exactly representable in E5M2, so the binary16 encoding is exact and
+    // its upper byte is the E5M2 byte.
+    for (size_t i = 0; i < count; ++i)
+      bytes[i] = static_cast<uint8_t>(floatToF16(f[i]) >> 8);
+    break;
+  case DType::F32:
+    for (size_t i = 0; i < count; ++i) {
       uint32_t bits;
-      std::memcpy(&bits, &v, sizeof(bits));
-      storeLe(p, bits, 4);
-      break;
+      std::memcpy(&bits, &f[i], sizeof(bits));
+      storeLe(bytes + 4 * i, bits, 4);
     }
-    case DType::F64: {
-      double d = v;
+    break;
+  case DType::F64:
+    for (size_t i = 0; i < count; ++i) {
+      double d = f[i];
       uint64_t bits;
       std::memcpy(&bits, &d, sizeof(bits));
-      storeLe(p, bits, 8);
-      break;
+      storeLe(bytes + 8 * i, bits, 8);
     }
-    default:
-      break;
-    }
+    break;
+  default:
+    std::memset(bytes, 0, count * width);
+    break;
   }
-  return bytes;
 }
 
 int64_t Tensor::dim(int64_t i) const {

@@ -35,9 +35,12 @@ public:
 };
 
 /// The cpu backend (lib/cpu_backend.cpp): one arena of `arenaBytes`, every
-/// allocation charged against `memoryLimit`.
-Expected<std::unique_ptr<Backend>>
-createCpuBackend(const Module &module, int64_t arenaBytes, int64_t memoryLimit);
+/// allocation charged against `memoryLimit`; `valueCache`: keep decoded and
+/// produced values attached to their buffers during a run.
+Expected<std::unique_ptr<Backend>> createCpuBackend(const Module &module,
+                                                    int64_t arenaBytes,
+                                                    int64_t memoryLimit,
+                                                    bool valueCache);
 
 } // namespace ds
 

@@ -14,6 +14,15 @@
 // arena's bytes is exact and the results are bit-identical to ds-interp.
 // Weights are decoded once, when they are bound.
 //
+// The value cache (SessionOptions::valueCache, on by default): the tensor a
+// launch produced, or an operand decoded once, stays attached to its buffer
+// for the run, so later consumers take it without decoding; a view over the
+// same bytes with another shape takes a reshaped copy. The arena's bytes stay
+// authoritative (every result is still encoded; outputs are read from them):
+// a store drops every cached value whose bytes it overlaps, a value is
+// dropped after the last launch that reads its root, and cached values are
+// charged to the memory budget (dropped, not failed, under pressure).
+//
 //===----------------------------------------------------------------------===//
 
 #include "backend.h"
@@ -26,8 +35,8 @@
 
 #include <chrono>
 #include <cstring>
-#include <deque>
 #include <map>
+#include <memory>
 
 namespace ds {
 
@@ -72,8 +81,9 @@ cpu::BinaryFn binaryFn(ElementwiseFn fn) {
 
 class CpuBackend final : public Backend {
 public:
-  CpuBackend(const Module &module, int64_t arenaBytes, int64_t memoryLimit)
-      : M(module), Budget(memoryLimit) {
+  CpuBackend(const Module &module, int64_t arenaBytes, int64_t memoryLimit,
+             bool valueCache)
+      : M(module), Budget(memoryLimit), ValueCache(valueCache) {
     ArenaSize = arenaBytes;
   }
 
@@ -104,8 +114,9 @@ public:
   Status run(const EntryPoint &entry, int64_t tokens,
              std::vector<cpu::Tensor> args, std::vector<OutputTensor> &outputs,
              std::vector<LaunchTiming> &timings) override {
-    Run r{*this, entry, Layout(entry), tokens, std::move(args), {}};
+    Run r(*this, entry, tokens, std::move(args));
     r.argBytes.assign(r.args.size(), std::nullopt);
+    r.prepare();
     int64_t held = 0;
     for (const cpu::Tensor &a : r.args)
       held += cpu::heldBytes(a);
@@ -114,6 +125,7 @@ public:
     Status s = r.program(timings);
     if (s.ok())
       s = r.collect(outputs);
+    r.dropAll();
     Budget.release(held);
     return s;
   }
@@ -127,6 +139,93 @@ private:
     int64_t T;
     std::vector<cpu::Tensor> args;
     std::vector<std::optional<std::vector<uint8_t>>> argBytes;
+
+    Run(CpuBackend &backend, const EntryPoint &entry, int64_t tokens,
+        std::vector<cpu::Tensor> arguments)
+        : B(backend), E(entry), L(entry), T(tokens),
+          args(std::move(arguments)) {}
+
+    /// Per buffer at T: the arena byte offset (-1: not in the arena) and the
+    /// byte size; per root: the last launch that reads it (-1: none).
+    std::vector<int64_t> start, size, lastRead;
+    /// The value cache: per buffer, its value and the bytes charged for it.
+    struct Cached {
+      std::shared_ptr<const cpu::Tensor> value;
+      int64_t held = 0;
+    };
+    std::vector<Cached> cache;
+    std::vector<uint32_t> cached; ///< the buffers with a value, any order
+    /// The values the current launch holds (a cache drop leaves them alive).
+    std::vector<std::shared_ptr<const cpu::Tensor>> pins;
+
+    void prepare() {
+      size_t n = E.buffers.size();
+      start.assign(n, -1);
+      size.assign(n, 0);
+      lastRead.assign(n, -1);
+      cache.assign(n, {});
+      for (size_t b = 0; b < n; ++b) {
+        const Buffer &buf = E.buffers[b];
+        Expected<int64_t> bytes = bufferBytes(buf.dtype, buf.dims, T, "");
+        size[b] = bytes ? *bytes : 0;
+        const Buffer &r = E.buffers[L.root[b]];
+        if (r.kind == BufferKind::Arena)
+          start[b] = r.offsetPerToken * T + r.offsetFixed + L.offset[b];
+      }
+      for (size_t i = 0; i < E.program.size(); ++i)
+        for (uint32_t b : E.program[i].operands)
+          lastRead[L.root[b]] = static_cast<int64_t>(i);
+    }
+
+    void drop(uint32_t b) {
+      B.Budget.release(cache[b].held);
+      cache[b] = {};
+    }
+    void dropAll() {
+      for (uint32_t b : cached)
+        drop(b);
+      cached.clear();
+    }
+    /// Drops the cached values `keep` rejects.
+    template <typename Pred> void dropIf(Pred drops) {
+      size_t kept = 0;
+      for (uint32_t b : cached) {
+        if (drops(b))
+          drop(b);
+        else
+          cached[kept++] = b;
+      }
+      cached.resize(kept);
+    }
+    /// Charges `bytes` for `what`, dropping cached values the current launch
+    /// does not hold when they are in the way.
+    Status reserve(int64_t bytes, const std::string &what) {
+      Status s = B.Budget.reserve(bytes, what);
+      if (s.ok() || cached.empty())
+        return s;
+      dropIf([&](uint32_t b) { return cache[b].value.use_count() == 1; });
+      return B.Budget.reserve(bytes, what);
+    }
+    Status check(int64_t bytes, const std::string &what) {
+      Status s = B.Budget.check(bytes, what);
+      if (s.ok() || cached.empty())
+        return s;
+      dropIf([&](uint32_t b) { return cache[b].value.use_count() == 1; });
+      return B.Budget.check(bytes, what);
+    }
+    /// Attaches `value` to buffer `b` when the budget allows.
+    const cpu::Tensor *remember(uint32_t b,
+                                std::shared_ptr<const cpu::Tensor> value) {
+      pins.push_back(value);
+      if (!B.ValueCache || cache[b].value)
+        return pins.back().get();
+      int64_t held = cpu::heldBytes(*value);
+      if (!reserve(held, "a cached value").ok())
+        return pins.back().get();
+      cache[b] = {std::move(value), held};
+      cached.push_back(b);
+      return pins.back().get();
+    }
 
     Status error(size_t index, const Launch &l, const std::string &message) {
       return Status::error(
@@ -168,9 +267,10 @@ private:
     }
 
     /// Operand `b` decoded (weights and inputs as they are bound; views of
-    /// weights decoded once per session).
-    Expected<const cpu::Tensor *>
-    operand(uint32_t b, std::deque<cpu::Tensor> &temps, int64_t &tempBytes) {
+    /// weights decoded once per session; other values from the cache when
+    /// they are there). Values not held by the session or the cache are
+    /// charged to `tempBytes` and held in `pins` until the launch ends.
+    Expected<const cpu::Tensor *> operand(uint32_t b, int64_t &tempBytes) {
       const Buffer &buf = E.buffers[b];
       if (buf.kind == BufferKind::Weight)
         return &B.Params[buf.parameter];
@@ -183,7 +283,26 @@ private:
         if (it != B.WeightViews.end())
           return &it->second;
       }
+      if (!weightView && B.ValueCache && cache[b].value) {
+        pins.push_back(cache[b].value);
+        return pins.back().get();
+      }
       cpu::Shape shape = resolveDims(buf.dims, T);
+      if (!weightView && B.ValueCache) {
+        // The same bytes under another shape: a reshaped copy.
+        for (uint32_t c : cached) {
+          const cpu::Tensor &v = *cache[c].value;
+          if (L.root[c] != L.root[b] || L.offset[c] != L.offset[b] ||
+              size[c] != size[b] || v.dtype() != buf.dtype ||
+              v.numel() != cpu::numElements(shape))
+            continue;
+          Expected<cpu::Tensor> t = v.reshaped(shape);
+          if (!t)
+            break;
+          return remember(
+              b, std::make_shared<const cpu::Tensor>(std::move(t).value()));
+        }
+      }
       Expected<int64_t> size =
           bufferBytes(buf.dtype, buf.dims, T, cat("buffer ", b));
       if (!size)
@@ -192,7 +311,7 @@ private:
       if (!held)
         return held.status();
       std::string what = cat("buffer ", b, " '", buf.name, "'");
-      if (Status s = B.Budget.reserve(*held, what); !s.ok())
+      if (Status s = reserve(*held, what); !s.ok())
         return s;
       Bytes bytes = bytesOf(b);
       if (*size > bytes.size) // the verifier rules this out
@@ -206,12 +325,18 @@ private:
       }
       if (weightView) // held for the session
         return &B.WeightViews.emplace(key, std::move(t).value()).first->second;
-      tempBytes += *held;
-      temps.push_back(std::move(t).value());
-      return &temps.back();
+      auto value = std::make_shared<const cpu::Tensor>(std::move(t).value());
+      pins.push_back(value);
+      if (B.ValueCache && !cache[b].value) { // the charge moves to the cache
+        cache[b] = {std::move(value), *held};
+        cached.push_back(b);
+      } else {
+        tempBytes += *held; // released when the launch ends
+      }
+      return pins.back().get();
     }
 
-    Status store(uint32_t b, const cpu::Tensor &t) {
+    Status store(uint32_t b, cpu::Tensor t) {
       const Buffer &buf = E.buffers[b];
       cpu::Shape shape = resolveDims(buf.dims, T);
       if (t.dtype() != buf.dtype || t.shape() != shape)
@@ -219,13 +344,21 @@ private:
                                  "' is ", t.typeString(), ", the buffer is ",
                                  dtypeName(buf.dtype),
                                  cpu::shapeToString(shape)));
-      std::vector<uint8_t> bytes = t.encode();
       Bytes dst = bytesOf(b);
-      if (static_cast<int64_t>(bytes.size()) > dst.size)
+      if (static_cast<int64_t>(t.encodedBytes()) > dst.size)
         return Status::error(
             cat("result for buffer ", b, " '", buf.name, "' does not fit"));
-      if (!bytes.empty())
-        std::memcpy(dst.data, bytes.data(), bytes.size());
+      if (t.encodedBytes() > 0)
+        t.encodeTo(dst.data);
+      if (!B.ValueCache)
+        return Status::success();
+      // Every value over these bytes is stale, b's own too.
+      int64_t s0 = start[b], s1 = start[b] + size[b];
+      dropIf([&](uint32_t c) {
+        return c == b ||
+               (start[c] >= 0 && start[c] < s1 && s0 < start[c] + size[c]);
+      });
+      remember(b, std::make_shared<const cpu::Tensor>(std::move(t)));
       return Status::success();
     }
 
@@ -235,12 +368,11 @@ private:
       for (size_t i = 0; i < E.program.size(); ++i) {
         const Launch &l = E.program[i];
         auto start = std::chrono::steady_clock::now();
-        std::deque<cpu::Tensor> temps;
         int64_t tempBytes = 0;
         std::vector<const cpu::Tensor *> in;
         Status s;
         for (uint32_t b : l.operands) {
-          Expected<const cpu::Tensor *> t = operand(b, temps, tempBytes);
+          Expected<const cpu::Tensor *> t = operand(b, tempBytes);
           if (!t) {
             s = t.status();
             break;
@@ -257,9 +389,9 @@ private:
             if (held)
               resultBytes += *held;
           }
-          s = B.Budget.check(resultBytes,
-                             cat("the results of program[", i, "] (",
-                                 opKindName(l.kind()), ")"));
+          if (!B.Budget.check(resultBytes, "").ok()) // the message if needed
+            s = check(resultBytes, cat("the results of program[", i, "] (",
+                                       opKindName(l.kind()), ")"));
         }
         if (s.ok()) {
           Expected<std::vector<cpu::Tensor>> out = compute(l, in);
@@ -267,9 +399,14 @@ private:
             s = out.status();
           else
             for (size_t r = 0; r < l.results.size() && s.ok(); ++r)
-              s = store(l.results[r], (*out)[r]);
+              s = store(l.results[r], std::move((*out)[r]));
         }
+        pins.clear();
         B.Budget.release(tempBytes);
+        // Values no later launch reads.
+        dropIf([&](uint32_t c) {
+          return lastRead[L.root[c]] <= static_cast<int64_t>(i);
+        });
         if (!s.ok())
           return error(i, l, s.message());
         auto end = std::chrono::steady_clock::now();
@@ -386,13 +523,13 @@ private:
         if (!box)
           return box.status();
         // The destination keeps its bytes outside the box.
-        std::deque<cpu::Tensor> temps;
         int64_t tempBytes = 0;
-        Expected<const cpu::Tensor *> dst =
-            operand(l.results[0], temps, tempBytes);
-        if (!dst)
+        Expected<const cpu::Tensor *> dst = operand(l.results[0], tempBytes);
+        if (!dst) {
+          B.Budget.release(tempBytes);
           return dst.status();
-        cpu::Tensor result = std::move(temps.back());
+        }
+        cpu::Tensor result = **dst;
         Status s = cpu::insertSlice(result, *box, a.dstOffsets);
         B.Budget.release(tempBytes);
         if (!s.ok())
@@ -435,6 +572,7 @@ private:
 
   const Module &M;
   MemoryBudget Budget;
+  bool ValueCache = true;
   int64_t ArenaSize = 0;
   std::vector<uint8_t> Arena;
   std::vector<cpu::Tensor> Params;
@@ -446,8 +584,10 @@ private:
 
 Expected<std::unique_ptr<Backend>> createCpuBackend(const Module &module,
                                                     int64_t arenaBytes,
-                                                    int64_t memoryLimit) {
-  auto backend = std::make_unique<CpuBackend>(module, arenaBytes, memoryLimit);
+                                                    int64_t memoryLimit,
+                                                    bool valueCache) {
+  auto backend =
+      std::make_unique<CpuBackend>(module, arenaBytes, memoryLimit, valueCache);
   if (Status s = backend->allocate(); !s.ok())
     return s;
   return std::unique_ptr<Backend>(std::move(backend));

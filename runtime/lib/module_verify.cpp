@@ -17,7 +17,9 @@
 #include "ds/cpu/tensor.h"
 #include "ds/limits.h"
 
+#include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <set>
 
 namespace ds {
@@ -29,6 +31,8 @@ namespace {
 constexpr int64_t kMaxArenaBytes = int64_t(1) << 46;
 /// The largest plan alignment.
 constexpr int64_t kMaxAlignment = int64_t(1) << 20;
+/// The granule of a per-token offset (when the plan's alignment is larger).
+constexpr int64_t kPerTokenAlignment = 16;
 
 std::string dimText(const Dim &d) {
   if (!d.dynamic())
@@ -82,7 +86,7 @@ public:
     for (size_t i = 0; i < E.program.size(); ++i)
       if (Status s = verifyLaunch(i); !s.ok())
         return s;
-    return Status::success();
+    return verifyArenaUses();
   }
 
 private:
@@ -166,12 +170,17 @@ private:
         return bufferError(i, cat("offset: [", b.offsetPerToken, ", ",
                                   b.offsetFixed, "] is outside [0, ",
                                   kMaxArenaBytes, "]"));
-      if (b.offsetPerToken % E.plan.alignment != 0 ||
+      // The planner's granules (docs/compile-path.md §3): the fixed part of
+      // an offset is a multiple of the alignment, the per-token part a
+      // multiple of 16 (or of a smaller alignment), so every buffer starts
+      // 16-byte aligned at any T.
+      if (b.offsetPerToken % perTokenAlignment() != 0 ||
           b.offsetFixed % E.plan.alignment != 0)
-        return bufferError(i,
-                           cat("offset: [", b.offsetPerToken, ", ",
-                               b.offsetFixed, "] is not aligned to the plan's ",
-                               E.plan.alignment, " bytes"));
+        return bufferError(
+            i,
+            cat("offset: [", b.offsetPerToken, ", ", b.offsetFixed,
+                "] is not aligned: the per-token part to ", perTokenAlignment(),
+                " bytes, the fixed part to the plan's ", E.plan.alignment));
       // offset + bytes is a·T + b with a, b >= 0: largest at maxTokens.
       // (Each term is below 2^46 · 2^24; the sums stay far from overflow.)
       int64_t end =
@@ -911,6 +920,227 @@ private:
         std::fabs(a.value) > 9.0e15)
       return c.error(cat("attrs.value: ", a.value, " is not an integer for ",
                          typeText(dst)));
+    return Status::success();
+  }
+
+  int64_t perTokenAlignment() const {
+    return std::min(E.plan.alignment, kPerTokenAlignment);
+  }
+
+  //===--------------------------------------------------------------------===//
+  // The plan against the program: reads after writes, live data disjoint
+  //===--------------------------------------------------------------------===//
+
+  /// The bits of an arena root, start(T) = startPer·T + startFixed and
+  /// end(T) = start(T) + sizePer·T + sizeFixed (bits are linear in T even
+  /// for I4; every term is below 2^50 after verifyBuffer()).
+  struct Slot {
+    int64_t startPer = 0, startFixed = 0, sizePer = 0, sizeFixed = 0;
+    int64_t start(int64_t t) const { return startPer * t + startFixed; }
+    int64_t end(int64_t t) const { return start(t) + sizePer * t + sizeFixed; }
+    bool empty() const { return sizePer == 0 && sizeFixed == 0; }
+    bool operator==(const Slot &o) const {
+      return startPer == o.startPer && startFixed == o.startFixed &&
+             sizePer == o.sizePer && sizeFixed == o.sizeFixed;
+    }
+  };
+
+  Slot slotOf(uint32_t root) const {
+    const Buffer &b = E.buffers[root];
+    int64_t per = 0, fixed = 1;
+    for (size_t d = 0; d < b.dims.size(); ++d) {
+      if (b.dims[d].dynamic())
+        per = b.dims[d].tokenScale;
+      else
+        fixed *= b.dims[d].size; // bounded: bufferBytes() accepted it
+    }
+    if (per != 0) {
+      per *= fixed;
+      fixed = 0;
+    }
+    int64_t bits = static_cast<int64_t>(dtypeBits(b.dtype));
+    return {8 * b.offsetPerToken, 8 * b.offsetFixed, per * bits, fixed * bits};
+  }
+
+  static std::string linearText(int64_t per, int64_t fixed) {
+    if (per == 0)
+      return std::to_string(fixed);
+    return cat(per, "·T + ", fixed);
+  }
+
+  /// "buffer 7 'x3' (a view of arena buffer 2 'x')" or "arena buffer 2 'x'".
+  std::string bufferText(uint32_t b) const {
+    const Buffer &buf = E.buffers[b];
+    if (Root[b] == b)
+      return cat("arena buffer ", b, " '", buf.name, "'");
+    return cat("buffer ", b, " '", buf.name, "' (a view of arena buffer ",
+               Root[b], " '", E.buffers[Root[b]].name, "')");
+  }
+
+  std::string launchText(size_t i) const {
+    const Launch &l = E.program[i];
+    return cat("program[", i, "] (", opKindName(l.kind()),
+               l.location.empty() ? "" : " at ", l.location, ")");
+  }
+
+  /// The bytes and live range of root `r` for messages.
+  std::string rootText(uint32_t r, const Slot &s, size_t first,
+                       size_t last) const {
+    // The slot in bytes (bits / 8; whole bytes for every dtype but I4).
+    auto bytes = [](int64_t bits) { return (bits + 7) / 8; };
+    std::string live =
+        last >= E.program.size()
+            ? cat("live from program[", first, "] to the end (an output)")
+            : cat("live program[", first, "..", last, "]");
+    return cat("arena buffer ", r, " '", E.buffers[r].name, "' (bytes [",
+               linearText(s.startPer / 8, s.startFixed / 8), ", ",
+               linearText(s.startPer / 8 + bytes(s.sizePer),
+                          s.startFixed / 8 + bytes(s.sizeFixed)),
+               "), ", live, ")");
+  }
+
+  /// Whether result `r` of launch `l` may share the exact slot of operand
+  /// `o` (docs/compile-path.md §1, kernel::InPlaceOpInterface).
+  static bool inPlacePair(const Launch &l, size_t r, size_t o) {
+    switch (l.kind()) {
+    case OpKind::Elementwise:
+      return r == 0;
+    case OpKind::Rope:
+      return r == 0 && o == 0;
+    case OpKind::Norm:
+      return std::get<NormAttrs>(l.attrs).residual && r == 1 && o == 1;
+    default:
+      return false;
+    }
+  }
+
+  /// Every arena buffer a launch reads (through its root) was written by an
+  /// earlier launch, every output was written, and no two roots live at the
+  /// same time share a byte at any T in [1, plan.maxTokens] (the runs a
+  /// session accepts), but for an in-place pair. A sweep over the program
+  /// with the live roots ordered by their start at T = 1: each root is
+  /// checked against its neighbours at T = 1 and T = maxTokens, which is
+  /// exact for linear slots (two slots disjoint at both ends in the same
+  /// order are disjoint in between, and disjoint nonempty slots cannot
+  /// change order without meeting).
+  Status verifyArenaUses() {
+    constexpr size_t kNone = ~size_t(0);
+    size_t n = E.buffers.size(), p = E.program.size();
+    std::vector<size_t> first(n, kNone), last(n, kNone);
+    auto isArena = [&](uint32_t b) {
+      return E.buffers[Root[b]].kind == BufferKind::Arena;
+    };
+    for (size_t i = 0; i < p; ++i) {
+      const Launch &l = E.program[i];
+      for (size_t o = 0; o < l.operands.size(); ++o) {
+        uint32_t b = l.operands[o];
+        if (!isArena(b))
+          continue;
+        if (first[Root[b]] == kNone)
+          return error(cat(launchText(i), ": operand ", o, " reads ",
+                           bufferText(b), " before any launch writes it"));
+        last[Root[b]] = i;
+      }
+      for (uint32_t b : l.results) {
+        uint32_t r = Root[b];
+        if (first[r] == kNone)
+          first[r] = i;
+        last[r] = i;
+      }
+    }
+    for (size_t i = 0; i < E.outputs.size(); ++i) {
+      uint32_t b = E.outputs[i].buffer;
+      if (!isArena(b))
+        continue;
+      if (first[Root[b]] == kNone)
+        return error(cat("outputs[", i, "] '", E.outputs[i].name,
+                         "': ", bufferText(b), " is never written"));
+      last[Root[b]] = p; // live to the end
+    }
+
+    std::vector<Slot> slots(n);
+    std::vector<std::vector<uint32_t>> starts(p), ends(p);
+    for (size_t b = 0; b < n; ++b) {
+      if (E.buffers[b].kind != BufferKind::Arena || first[b] == kNone)
+        continue;
+      slots[b] = slotOf(static_cast<uint32_t>(b));
+      if (slots[b].empty())
+        continue;
+      starts[first[b]].push_back(static_cast<uint32_t>(b));
+      if (last[b] < p)
+        ends[last[b]].push_back(static_cast<uint32_t>(b));
+    }
+
+    const int64_t maxT = E.plan.maxTokens;
+    auto less = [&](uint32_t a, uint32_t b) {
+      const Slot &x = slots[a], &y = slots[b];
+      if (x.start(1) != y.start(1))
+        return x.start(1) < y.start(1);
+      if (x.start(maxT) != y.start(maxT))
+        return x.start(maxT) < y.start(maxT);
+      return a < b;
+    };
+    std::set<uint32_t, decltype(less)> live(less);
+    std::vector<char> gone(n, 0); // left early, as the operand of an in-place
+    // Whether `a` lies before `b` at both ends.
+    auto before = [&](uint32_t a, uint32_t b) {
+      return slots[a].end(1) <= slots[b].start(1) &&
+             slots[a].end(maxT) <= slots[b].start(maxT);
+    };
+    auto overlap = [&](size_t i, uint32_t a, uint32_t b) {
+      const Slot &x = slots[a], &y = slots[b];
+      auto meets = [&](int64_t t) {
+        return x.start(t) < y.end(t) && y.start(t) < x.end(t);
+      };
+      std::string when = meets(1)      ? std::string("at T = 1")
+                         : meets(maxT) ? cat("at T = ", maxT)
+                                       : cat("between T = 1 and T = ", maxT,
+                                             " (they change order)");
+      return error(cat(launchText(i), ": ", rootText(a, x, first[a], last[a]),
+                       " and ", rootText(b, y, first[b], last[b]),
+                       " are live at once and overlap ", when));
+    };
+
+    for (size_t i = 0; i < p; ++i) {
+      const Launch &l = E.program[i];
+      // In-place pairs: the operand's root dies here and the result's root
+      // starts here in the exact same slot.
+      for (size_t r = 0; r < l.results.size(); ++r) {
+        uint32_t rb = l.results[r], x = Root[rb];
+        if (first[x] != i || slots[x].empty())
+          continue;
+        for (size_t o = 0; o < l.operands.size(); ++o) {
+          uint32_t ob = l.operands[o], q = Root[ob];
+          if (!isArena(ob) || q == x || last[q] != i || gone[q] ||
+              !inPlacePair(l, r, o) || !(slots[q] == slots[x]) ||
+              RootOffset[ob] != RootOffset[rb] ||
+              BytesAtOne[ob] != BytesAtOne[rb] ||
+              BytesAtMax[ob] != BytesAtMax[rb])
+            continue;
+          bool written = false; // a root this launch writes lives on
+          for (uint32_t b : l.results)
+            written |= Root[b] == q;
+          if (written)
+            continue;
+          live.erase(q);
+          gone[q] = 1;
+          break;
+        }
+      }
+      for (uint32_t x : starts[i]) {
+        auto [it, inserted] = live.insert(x);
+        (void)inserted; // keys are distinct: the index breaks ties
+        if (it != live.begin()) {
+          uint32_t prev = *std::prev(it);
+          if (!before(prev, x))
+            return overlap(i, prev, x);
+        }
+        if (auto next = std::next(it); next != live.end() && !before(x, *next))
+          return overlap(i, x, *next);
+      }
+      for (uint32_t q : ends[i])
+        live.erase(q);
+    }
     return Status::success();
   }
 

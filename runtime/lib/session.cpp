@@ -75,7 +75,7 @@ Session::create(std::shared_ptr<const Module> module, SessionOptions options) {
   s->Options = std::move(options);
   s->ArenaBytes = arena;
   Expected<std::unique_ptr<Backend>> backend =
-      createCpuBackend(*s->M, arena, limit);
+      createCpuBackend(*s->M, arena, limit, s->Options.valueCache);
   if (!backend)
     return backend.status();
   s->Device = std::move(backend).value();

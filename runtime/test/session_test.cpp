@@ -177,6 +177,22 @@ TEST(CpuBackend, MoeChainMatchesReferenceOps) {
   EXPECT_EQ(output(*s, "y")->bytes, yr.encode());
   EXPECT_EQ(output(*s, "indices")->bytes, r.indices.encode());
   EXPECT_EQ(output(*s, "out")->bytes, cr.encode());
+
+  // Without the value cache (every operand decoded from the arena): the
+  // same bytes; and a second run of the cached session too.
+  SessionOptions plain;
+  plain.valueCache = false;
+  std::unique_ptr<Session> u = open(m, plain);
+  ASSERT_TRUE(u);
+  ASSERT_TRUE(u->bindWeights(path).ok());
+  ASSERT_TRUE(u->run("forward", {in}).ok());
+  std::vector<OutputTensor> first = s->outputs();
+  ASSERT_TRUE(s->run("forward", {in}).ok());
+  ASSERT_EQ(u->outputs().size(), first.size());
+  for (size_t i = 0; i < first.size(); ++i) {
+    EXPECT_EQ(u->outputs()[i].bytes, first[i].bytes) << first[i].name;
+    EXPECT_EQ(s->outputs()[i].bytes, first[i].bytes) << first[i].name;
+  }
 }
 
 TEST(Session, Errors) {

@@ -41,6 +41,11 @@ struct SessionOptions {
   /// The host memory limit (arena, decoded weights, per-launch values).
   /// Unset: defaultMemoryLimit().
   std::optional<int64_t> memoryLimit;
+  /// The cpu backend keeps each value a launch produced (or an operand it
+  /// decoded) attached to its buffer for the run, so consumers skip decoding
+  /// the arena's bytes; results are the same bit for bit. Off: every operand
+  /// is decoded (for tests and the execution fuzzer's differential check).
+  bool valueCache = true;
 };
 
 /// One output of the last run: the bytes of its buffer in its dtype.

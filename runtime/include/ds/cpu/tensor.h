@@ -74,6 +74,10 @@ public:
                                  size_t numBytes);
   /// The little-endian bytes of this tensor in its dtype.
   std::vector<uint8_t> encode() const;
+  /// The size of encode() in bytes.
+  size_t encodedBytes() const;
+  /// Writes encode()'s bytes to `bytes` (encodedBytes() of them).
+  void encodeTo(uint8_t *bytes) const;
 
   DType dtype() const { return Type; }
   const Shape &shape() const { return Dims; }
