@@ -9,8 +9,13 @@
 //
 // With `-o <file>.dsb` it compiles: it runs the passes named on the command
 // line, then the `ds-compile` pipeline unless the module is already planned
-// kernel IR, and writes the `.dsb` module (codegen/ModuleWriter.h; a
-// translation, not a pass). Any other output keeps mlir-opt's behaviour.
+// kernel IR (kernel IR that is not planned yet, e.g. after
+// `--moe-lower-to-kernels`, gets the rest of it: kernel-select-configs, which
+// keeps the configs already chosen, and kernel-plan-buffers), and writes the
+// `.dsb` module (codegen/ModuleWriter.h; a translation, not a pass).
+// Diagnostics are one located error each: the op is not printed after it
+// (no "see current operation" dump of a whole function). Any other output
+// keeps mlir-opt's behaviour.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,6 +24,7 @@
 #include "passes/Pipelines.h"
 #include "tools/common/DsDialects.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -32,6 +38,26 @@
 #include "llvm/Support/ToolOutputFile.h"
 
 using namespace mlir;
+
+/// Whether every function with a body holds only kernel and func ops (the
+/// lowering has run).
+static bool isKernelIR(ModuleOp module) {
+  bool any = false;
+  for (auto func : module.getOps<func::FuncOp>()) {
+    if (func.isExternal())
+      continue;
+    any = true;
+    WalkResult walk = func.walk([](Operation *op) {
+      Dialect *dialect = op->getDialect();
+      StringRef ns = dialect ? dialect->getNamespace() : "";
+      return ns == "kernel" || ns == "func" ? WalkResult::advance()
+                                            : WalkResult::interrupt();
+    });
+    if (walk.wasInterrupted())
+      return false;
+  }
+  return any;
+}
 
 /// Runs the command line's passes and the compile pipeline on `inputFilename`
 /// and writes the module to `outputFilename`.
@@ -48,6 +74,9 @@ static LogicalResult compileToModule(llvm::StringRef inputFilename,
   }
   MLIRContext context(registry);
   context.allowUnregisteredDialects(config.shouldAllowUnregisteredDialects());
+  // A located error is the message; the generic form of the op (for a
+  // function-level error, the whole function) is noise.
+  context.printOpOnDiagnostic(false);
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   SourceMgrDiagnosticHandler handler(sourceMgr, &context);
@@ -64,7 +93,12 @@ static LogicalResult compileToModule(llvm::StringRef inputFilename,
     PassManager compile(&context, ModuleOp::getOperationName());
     if (failed(applyPassManagerCLOptions(compile)))
       return failure();
-    ds::buildCompilePipeline(compile, ds::CompilePipelineOptions());
+    if (isKernelIR(*module)) {
+      compile.addPass(ds::createKernelSelectConfigs());
+      compile.addPass(ds::createKernelPlanBuffers());
+    } else {
+      ds::buildCompilePipeline(compile, ds::CompilePipelineOptions());
+    }
     if (failed(compile.run(*module)))
       return failure();
   }
