@@ -115,13 +115,9 @@ int elementwiseArity(ElementwiseFn fn) {
 EntrySignature entrySignature(const Module &module, const EntryPoint &entry) {
   EntrySignature signature;
   signature.function = entry.name;
+  // The model's limits; a plan serves every T (a session caps T at the
+  // token count its arena is sized for: Session::signature).
   signature.limits = module.limits;
-  if (entry.plan.maxTokens > 0 &&
-      (!signature.limits.maxTokens ||
-       *signature.limits.maxTokens > entry.plan.maxTokens)) {
-    signature.limits.maxTokens = entry.plan.maxTokens;
-    signature.limits.maxTokensSource = cat("the plan of @", entry.name);
-  }
   for (const Port &port : entry.inputs) {
     InputSpec spec;
     spec.name = port.name;

@@ -1016,13 +1016,14 @@ private:
 
   /// Every arena buffer a launch reads (through its root) was written by an
   /// earlier launch, every output was written, and no two roots live at the
-  /// same time share a byte at any T in [1, plan.maxTokens] (the runs a
-  /// session accepts), but for an in-place pair. A sweep over the program
-  /// with the live roots ordered by their start at T = 1: each root is
-  /// checked against its neighbours at T = 1 and T = maxTokens, which is
-  /// exact for linear slots (two slots disjoint at both ends in the same
-  /// order are disjoint in between, and disjoint nonempty slots cannot
-  /// change order without meeting).
+  /// same time share a byte at any T >= 1 (a plan serves every token count;
+  /// a session may run above plan.maxTokens), but for an in-place pair. A
+  /// sweep over the program with the live roots ordered by their start at
+  /// T = 1, then by their growth: each root is checked against its
+  /// neighbours, a before b for every T when a ends before b starts at
+  /// T = 1 and a's end grows no faster than b's start. That is exact for
+  /// linear slots: disjoint nonempty slots cannot change order without
+  /// meeting.
   Status verifyArenaUses() {
     constexpr size_t kNone = ~size_t(0);
     size_t n = E.buffers.size(), p = E.program.size();
@@ -1071,31 +1072,38 @@ private:
         ends[last[b]].push_back(static_cast<uint32_t>(b));
     }
 
-    const int64_t maxT = E.plan.maxTokens;
     auto less = [&](uint32_t a, uint32_t b) {
       const Slot &x = slots[a], &y = slots[b];
       if (x.start(1) != y.start(1))
         return x.start(1) < y.start(1);
-      if (x.start(maxT) != y.start(maxT))
-        return x.start(maxT) < y.start(maxT);
+      if (x.startPer != y.startPer)
+        return x.startPer < y.startPer;
       return a < b;
     };
     std::set<uint32_t, decltype(less)> live(less);
     std::vector<char> gone(n, 0); // left early, as the operand of an in-place
-    // Whether `a` lies before `b` at both ends.
+    // Whether `a` lies before `b` for every T >= 1.
     auto before = [&](uint32_t a, uint32_t b) {
       return slots[a].end(1) <= slots[b].start(1) &&
-             slots[a].end(maxT) <= slots[b].start(maxT);
+             slots[a].startPer + slots[a].sizePer <= slots[b].startPer;
     };
     auto overlap = [&](size_t i, uint32_t a, uint32_t b) {
       const Slot &x = slots[a], &y = slots[b];
       auto meets = [&](int64_t t) {
         return x.start(t) < y.end(t) && y.start(t) < x.end(t);
       };
-      std::string when = meets(1)      ? std::string("at T = 1")
-                         : meets(maxT) ? cat("at T = ", maxT)
-                                       : cat("between T = 1 and T = ", maxT,
-                                             " (they change order)");
+      // Not at T = 1: one grows into the other; find the first T (the
+      // distance shrinks by at least 1 bit per token).
+      std::string when = "at T = 1";
+      if (!meets(1)) {
+        const Slot &lo = x.start(1) < y.start(1) ? x : y;
+        const Slot &hi = x.start(1) < y.start(1) ? y : x;
+        int64_t gap = hi.start(1) - lo.end(1);
+        int64_t rate = (lo.startPer + lo.sizePer) - hi.startPer;
+        when = rate > 0 ? cat("from T = ", gap / rate + 2,
+                              " (one grows into the other)")
+                        : std::string("as T grows");
+      }
       return error(cat(launchText(i), ": ", rootText(a, x, first[a], last[a]),
                        " and ", rootText(b, y, first[b], last[b]),
                        " are live at once and overlap ", when));

@@ -22,6 +22,18 @@ const std::vector<DeviceInfo> &devices() {
 
 Session::~Session() = default;
 
+/// The largest T of a run of `entry` in a session with `options`: the
+/// option, else the plan's max tokens capped by the model's limit.
+static int64_t sessionTokens(const Module &module, const EntryPoint &entry,
+                             const SessionOptions &options) {
+  if (options.maxTokens)
+    return *options.maxTokens;
+  int64_t t = entry.plan.maxTokens;
+  if (module.limits.maxTokens)
+    t = std::min(t, *module.limits.maxTokens);
+  return std::max<int64_t>(t, 1);
+}
+
 Expected<std::unique_ptr<Session>>
 Session::create(std::shared_ptr<const Module> module, SessionOptions options) {
   if (!module)
@@ -42,25 +54,26 @@ Session::create(std::shared_ptr<const Module> module, SessionOptions options) {
   if (options.maxTokens && *options.maxTokens < 1)
     return Status::error(
         cat(options.maxTokensSource, ": ", *options.maxTokens, " is below 1"));
+  if (options.maxTokens && module->limits.maxTokens &&
+      *options.maxTokens > *module->limits.maxTokens)
+    return Status::error(cat(options.maxTokensSource, ": ", *options.maxTokens,
+                             " is above the model's limit of ",
+                             *module->limits.maxTokens, " tokens (",
+                             module->limits.maxTokensSource, ")"));
   // The arena: the largest end of an arena buffer of any entry at the
   // session's max tokens (each is a·T + b with a, b >= 0).
   int64_t arena = 0;
   for (const EntryPoint &e : module->entries) {
-    int64_t t = e.plan.maxTokens;
-    if (options.maxTokens) {
-      if (*options.maxTokens > e.plan.maxTokens)
-        return Status::error(cat(options.maxTokensSource, ": ",
-                                 *options.maxTokens, " is above the ",
-                                 e.plan.maxTokens, " tokens the plan of @",
-                                 e.name, " was made for"));
-      t = *options.maxTokens;
-    }
+    int64_t t = sessionTokens(*module, e, options);
     for (const Buffer &b : e.buffers) {
       if (b.kind != BufferKind::Arena)
         continue;
       Expected<int64_t> bytes = bufferBytes(b.dtype, b.dims, t, b.name);
       if (!bytes)
         return bytes.status();
+      if (b.offsetPerToken > (int64_t(1) << 62) / t)
+        return Status::error(
+            cat(b.name, ": the offset overflows at ", t, " tokens"));
       arena = std::max(arena, b.offsetPerToken * t + b.offsetFixed + *bytes);
     }
   }
@@ -94,16 +107,18 @@ Expected<const EntryPoint *> Session::entry(std::string_view name) const {
 }
 
 int64_t Session::maxTokens(const EntryPoint &entry) const {
-  return Options.maxTokens ? std::min(*Options.maxTokens, entry.plan.maxTokens)
-                           : entry.plan.maxTokens;
+  return sessionTokens(*M, entry, Options);
 }
 
 EntrySignature Session::signature(const EntryPoint &entry) const {
   EntrySignature s = entrySignature(*M, entry);
-  if (Options.maxTokens &&
-      (!s.limits.maxTokens || *s.limits.maxTokens > *Options.maxTokens)) {
-    s.limits.maxTokens = *Options.maxTokens;
-    s.limits.maxTokensSource = Options.maxTokensSource;
+  int64_t tokens = maxTokens(entry);
+  if (!s.limits.maxTokens || *s.limits.maxTokens > tokens) {
+    s.limits.maxTokens = tokens;
+    s.limits.maxTokensSource =
+        Options.maxTokens ? Options.maxTokensSource
+                          : cat("the session's arena, sized for the plan's ",
+                                tokens, " (raise it with --max-tokens)");
   }
   return s;
 }

@@ -87,9 +87,10 @@ TEST(ModulePlan, OverlapOfLiveBuffersRejected) {
             "once and overlap at T = 1");
 }
 
-TEST(ModulePlan, OverlapOnlyAtMaxTokensRejected) {
+TEST(ModulePlan, OverlapAtLargerTRejected) {
   // y [256·T, 288·T) is live at the add; z at 16384 fixed misses it at
-  // T = 1 and meets it at T = 64.
+  // T = 1 and meets it from T = 57 (288·57 > 16384): a plan must hold for
+  // every T, above plan.maxTokens too.
   Status s = verifySample([](Module &m) {
     entry(m).buffers[kZ].offsetPerToken = 0;
     entry(m).buffers[kZ].offsetFixed = 16384;
@@ -99,19 +100,19 @@ TEST(ModulePlan, OverlapOnlyAtMaxTokensRejected) {
                              "(bytes [16384, 32·T + 16384)"),
             std::string::npos)
       << s.message();
-  EXPECT_NE(s.message().find("overlap at T = 64"), std::string::npos)
+  EXPECT_NE(s.message().find("overlap from T = 57 (one grows into the other)"),
+            std::string::npos)
       << s.message();
 }
 
 TEST(ModulePlan, OrderChangeRejected) {
   // c [4096, 4096 + 16·T) lies after z [512·T, 544·T) at T = 1 and before it
-  // at T = 64: they meet in between.
+  // at T = 64: they meet from T = 8 (544·8 > 4096).
   Status s = verifySample([](Module &m) {
     entry(m).buffers[kC].offsetPerToken = 0;
     entry(m).buffers[kC].offsetFixed = 4096;
   });
-  EXPECT_NE(s.message().find("overlap between T = 1 and T = 64 (they change "
-                             "order)"),
+  EXPECT_NE(s.message().find("overlap from T = 8 (one grows into the other)"),
             std::string::npos)
       << s.message();
 }

@@ -203,8 +203,8 @@ TEST(Module, EntrySignature) {
   ASSERT_EQ(sig.inputs.size(), 1u);
   EXPECT_EQ(sig.inputs[0].shape, (std::vector<int64_t>{kDynamicDim, 8}));
   EXPECT_EQ(sig.inputs[0].typeText, "F32[?, 8]");
-  EXPECT_EQ(sig.limits.maxTokens, std::optional<int64_t>(64));
-  EXPECT_EQ(sig.limits.maxTokensSource, "the plan of @forward");
+  // The model's limit, not the plan's 64: a plan serves every T.
+  EXPECT_EQ(sig.limits.maxTokens, std::optional<int64_t>(1000));
   EXPECT_EQ(sig.limits.maxPositions, std::optional<int64_t>(128));
 }
 

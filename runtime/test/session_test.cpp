@@ -211,11 +211,18 @@ TEST(Session, Errors) {
   EXPECT_EQ(Session::create(module, o).message(),
             "unknown device 'tpu' (devices: cpu, sim, cuda)");
   o = {};
+  // A plan serves every T: a session may be sized above plan.maxTokens, up
+  // to the model's limit.
   o.maxTokens = 65;
   o.maxTokensSource = "--max-tokens";
-  EXPECT_EQ(Session::create(module, o).message(),
-            "--max-tokens: 65 is above the 64 tokens the plan of @forward "
-            "was made for");
+  EXPECT_TRUE(Session::create(module, o).ok());
+  auto limited = std::make_shared<Module>(*module);
+  limited->limits.maxTokens = 100;
+  limited->limits.maxTokensSource = "max_position_embeddings of the model";
+  o.maxTokens = 101;
+  EXPECT_EQ(Session::create(limited, o).message(),
+            "--max-tokens: 101 is above the model's limit of 100 tokens "
+            "(max_position_embeddings of the model)");
   o = {};
   o.memoryLimit = 1000;
   EXPECT_NE(

@@ -33,8 +33,10 @@ namespace ds {
 
 struct SessionOptions {
   std::string device = "cpu";
-  /// The largest token count a run may have; the arena is sized for it.
-  /// Unset: each entry's plan.maxTokens. Above a plan's: an error.
+  /// The largest token count a run may have; the arena is sized for it (a
+  /// plan is valid for every T: docs/compile-path.md §3). Unset: each
+  /// entry's plan.maxTokens, capped by the model's limit. Above the model's
+  /// limit (module.limits.maxTokens): an error.
   std::optional<int64_t> maxTokens;
   /// Where maxTokens came from, for messages ("--max-tokens").
   std::string maxTokensSource = "the session's max tokens";
@@ -75,8 +77,8 @@ class Backend;
 
 class Session {
 public:
-  /// Fails on an unknown or unavailable device, a max tokens outside
-  /// [1, plan.maxTokens] of some entry, or an arena above the memory limit.
+  /// Fails on an unknown or unavailable device, a max tokens below 1 or
+  /// above the model's limit, or an arena above the memory limit.
   static Expected<std::unique_ptr<Session>>
   create(std::shared_ptr<const Module> module, SessionOptions options = {});
   ~Session();
