@@ -274,6 +274,12 @@ struct EntryBuilder {
           FailureOr<uint32_t> b = indexOf(v, &op);
           if (failed(b))
             return failure();
+          if (!ds::isOutputDType(entry.buffers[*b].dtype))
+            return op.emitError()
+                   << "cannot write a module: result " << i << " is "
+                   << v.getType()
+                   << "; an entry's outputs are float (f32, bf16, f16, f8) "
+                      "or integer (up to i64, not i4) tensors";
           entry.outputs.push_back(
               {moe::portName(func.getResultAttrDict(i), "result", i), *b});
         }

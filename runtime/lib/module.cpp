@@ -112,6 +112,21 @@ int elementwiseArity(ElementwiseFn fn) {
   return fn == ElementwiseFn::Neg || fn == ElementwiseFn::Cast ? 1 : 2;
 }
 
+bool isOutputDType(DType dtype) {
+  switch (dtype) {
+  case DType::U8:
+  case DType::I8:
+  case DType::I16:
+  case DType::U16:
+  case DType::I32:
+  case DType::U32:
+  case DType::I64:
+    return true;
+  default:
+    return cpu::isComputeFloat(dtype);
+  }
+}
+
 EntrySignature entrySignature(const Module &module, const EntryPoint &entry) {
   EntrySignature signature;
   signature.function = entry.name;

@@ -279,8 +279,7 @@ private:
       if (p.buffer >= E.buffers.size())
         return error(cat(where, ": buffer: index ", p.buffer,
                          " is out of range (", E.buffers.size(), " buffers)"));
-      if (!isIndexDType(E.buffers[p.buffer].dtype) &&
-          !cpu::isComputeFloat(E.buffers[p.buffer].dtype))
+      if (!isOutputDType(E.buffers[p.buffer].dtype))
         return error(cat(where, ": buffer ", p.buffer, " is ",
                          typeText(E.buffers[p.buffer]),
                          ", not a dtype an output can have"));
@@ -598,11 +597,16 @@ private:
           return s;
     }
     const Buffer &q = c.operand(0), &k = c.operand(1), &v = c.operand(2);
-    Dim t = q.dims[0];
-    if (Status s = c.opDim(1, 0, t); !s.ok())
+    // T queries over S keys (S >= T: causal queries sit at the end of the
+    // keys, moe.attention's semantics); rejected here when the dims show
+    // S < T for every run, else the reference op checks the sizes it gets.
+    Dim t = q.dims[0], keys = k.dims[0];
+    if (Status s = c.opDim(2, 0, keys); !s.ok())
       return s;
-    if (Status s = c.opDim(2, 0, t); !s.ok())
-      return s;
+    if (keys.dynamic() == t.dynamic() &&
+        (keys.dynamic() ? keys.tokenScale < t.tokenScale : keys.size < t.size))
+      return c.error(cat("operand 1: fewer keys (dim 0) than queries: "
+                         "causal queries are aligned to the end of the keys"));
     if (Status s = c.opDim(2, 1, k.dims[1]); !s.ok())
       return s;
     int64_t heads = q.dims[1].size, kvHeads = k.dims[1].size;
@@ -615,7 +619,7 @@ private:
         return s;
       if (Status s = c.floatOp(3); !s.ok())
         return s;
-      if (Status s = c.opDim(3, 0, t); !s.ok())
+      if (Status s = c.opDim(3, 0, keys); !s.ok())
         return s;
       if (Status s = c.staticOp(3, 1); !s.ok())
         return s;

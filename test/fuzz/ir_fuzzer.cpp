@@ -2,19 +2,23 @@
 //
 // Part of ds, an MLIR compiler for Mixture-of-Experts transformers.
 //
-// Input: MLIR text. Parsed with the dialects ds-opt registers (moe, func,
-// arith, tensor, math), verified, then run through canonicalize and the moe
-// passes with the verifier after each: a pass may fail on its input, but
+// Input: MLIR text. Parsed with the dialects ds-opt registers (moe, kernel,
+// func, arith, tensor, math), verified, then run through canonicalize and the
+// moe passes with the verifier after each: a pass may fail on its input, but
 // must neither crash nor produce IR that does not verify. (moe-summary only
-// prints and is left out.)
+// prints and is left out.) Then what `ds-opt -o x.dsb` does: the ds-compile
+// pipeline (which may fail with a diagnostic), the module writer, and the
+// runtime's loader on the bytes written: a module ds-opt writes always loads.
 //
 //===----------------------------------------------------------------------===//
 
 #include "FuzzUtil.h"
 #include "tools/common/DsDialects.h"
 
+#include "codegen/ModuleWriter.h"
 #include "dialects/moe/MoeDialect.h"
 #include "passes/Passes.h"
+#include "passes/Pipelines.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/Extensions/InlinerExtension.h"
@@ -37,6 +41,7 @@ const mlir::DialectRegistry &registry() {
     ds::registerDsDialects(*r);
     mlir::registerTransformsPasses();
     ds::registerDSPasses();
+    ds::registerDSPipelines();
     return r;
   }();
   return *registry;
@@ -74,6 +79,29 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       std::fprintf(stderr, "ds fuzz: after %s:\n", pass);
       ds::fuzz::check(false, "a pass that succeeds leaves valid IR");
     }
+  }
+
+  // The compile path, as ds-opt -o x.dsb runs it.
+  mlir::PassManager pm(&context);
+  pm.enableVerifier(false);
+  ds::buildCompilePipeline(pm, ds::CompilePipelineOptions());
+  if (mlir::failed(pm.run(*module)))
+    return 0;
+  if (mlir::failed(mlir::verify(*module)))
+    ds::fuzz::check(false, "ds-compile leaves valid IR when it succeeds");
+  mlir::FailureOr<ds::Module> built = ds::codegen::buildModule(*module);
+  if (mlir::failed(built))
+    return 0;
+  ds::Expected<std::vector<uint8_t>> bytes = ds::serializeModule(*built);
+  if (!bytes) {
+    std::fprintf(stderr, "ds fuzz: %s\n", bytes.message().c_str());
+    ds::fuzz::check(false, "a module the writer builds serializes");
+  }
+  ds::Expected<ds::Module> loaded =
+      ds::parseModule(bytes->data(), bytes->size());
+  if (!loaded) {
+    std::fprintf(stderr, "ds fuzz: %s\n", loaded.message().c_str());
+    ds::fuzz::check(false, "a module ds-opt writes loads");
   }
   return 0;
 }

@@ -16,8 +16,9 @@
 //                -> c [m·T, N]
 //   GroupedGemm  rows [R, K], w [E, N, K], offsets [E + 1], scales (if quant)
 //                -> c [R, N]
-//   Attention    q [T, H, dq], k [T, Hkv, dk], v [T, Hkv, dv],
-//                sharedKey [T, dr] (if sharedKey) -> o [T, H, dv]
+//   Attention    q [T, H, dq], k [S, Hkv, dk], v [S, Hkv, dv],
+//                sharedKey [S, dr] (if sharedKey) -> o [T, H, dv]; S >= T
+//                (queries at the end of the keys; S = T from the importer)
 //   Norm         x, residual (if residual), weight [D] -> y, sum (if residual)
 //   Rope         x [T, heads, d], positions [T] -> y
 //   Router       x [T, H], gate [E, H], bias [E] (if bias)
@@ -308,6 +309,11 @@ Expected<Module> loadModuleFile(const std::string &path);
 /// sources, arena buffers inside the plan, ports against their buffers,
 /// parameters valid (ParameterTable::create).
 Status verifyModule(const Module &module);
+
+/// Whether an entry's output may have `dtype`: a float type the reference
+/// computes in, or an integer type of up to 64 bits (not I4, not U64). The
+/// compiler's writer and the loader both ask this.
+bool isOutputDType(DType dtype);
 
 /// The input signature of `entry` for ds/binding.h (names, dtypes, shapes
 /// with kDynamicDim) with the module's limits.
