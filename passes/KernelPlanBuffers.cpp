@@ -216,7 +216,8 @@ struct KernelPlanBuffersPass
     int64_t naive = 0;
     for (unsigned b = 0; b < plan.buffers.size(); ++b) {
       const BufferInfo &info = plan.buffers[b];
-      naive += info.bytes.at(tokens);
+      // Each buffer as large as its own slot would be: peak <= naive.
+      naive += ds::plan::alignSize(info.bytes).at(tokens);
       unsigned leader = slots.getLeaderValue(b);
       auto [it, inserted] = slotOf.try_emplace(leader, slotList.size());
       if (inserted)

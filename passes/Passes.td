@@ -223,7 +223,7 @@ def KernelPlanBuffers : Pass<"kernel-plan-buffers", "::mlir::ModuleOp"> {
 
     Sets `offset = array<i64: a, b>` on every buffer and `kernel.plan` on the
     function; with `summary` it prints the peak bytes against the naive sum of
-    all buffers. The numbers are unchanged.
+    all buffers (each rounded as its slot is). The numbers are unchanged.
 
     ```mlir
     %a = kernel.buffer tokens(1) : memref<?x4096xbf16>

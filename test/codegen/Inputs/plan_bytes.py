@@ -5,12 +5,12 @@
 
 Reads every `kernel.buffer` of the (single) function with its `offset` and
 type, sizes it as kernel-plan-buffers does (docs/compile-path.md §3: per-token
-bytes rounded up to 16, fixed bytes to 256, for the arena; unrounded for the
-naive sum), and prints
+bytes rounded up to 16, fixed bytes to 256: the sizes of its slots), and
+prints
 
   plan: max_tokens T, peak P, naive N, buffers B
 
-with peak = max(offset + size) and naive = sum of the sizes at the
+with peak = max(offset + size) and naive = the sum of the sizes at the
 function's `kernel.plan` max_tokens: an independent check of the plan line
 that `ds-run --info` prints for the same module.
 """
@@ -36,10 +36,9 @@ for m in re.finditer(r"kernel\.buffer (?:tokens\((\d+)\) )?\{offset = "
     elements *= BYTES[elt]
     if scale:
         size = -(-int(scale) * elements // 16) * 16 * tokens
-        naive += int(scale) * elements * tokens
     else:
         size = -(-elements // 256) * 256
-        naive += elements
+    naive += size
     offset = int(per_token_offset) * tokens + int(fixed_offset)
     peak = max(peak, offset + size)
     count += 1
