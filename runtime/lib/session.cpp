@@ -7,6 +7,7 @@
 #include "ds/session.h"
 
 #include "backend.h"
+#include "cuda_driver.h"
 
 #include "ds/memory.h"
 
@@ -48,6 +49,17 @@ Session::create(std::shared_ptr<const Module> module, SessionOptions options) {
   if (!device)
     return Status::error(
         cat("unknown device '", options.device, "' (devices: ", names, ")"));
+  if (options.device == "cuda") {
+    // The driver is loaded at run time (design §7): say what there is.
+    Expected<std::vector<cuda::GpuInfo>> gpus = cuda::gpus();
+    if (!gpus)
+      return Status::error(cat("device 'cuda': ", gpus.message()));
+    const cuda::GpuInfo &gpu = gpus->front();
+    return Status::error(
+        cat("device 'cuda': found ", gpu.name, " (sm_", gpu.major, gpu.minor,
+            "), but this runtime has no cuda backend yet: modules carry no "
+            "kernels until the CUDA codegen lands; use --device cpu"));
+  }
   if (!device->available)
     return Status::error(
         cat("device '", options.device, "' is not available in this build"));
