@@ -17,6 +17,21 @@
 
 #include <boost/context/detail/fcontext.hpp>
 
+// AddressSanitizer must know which stack the thread runs on: the switch
+// annotations below tell it at every fiber switch, or its stack bounds,
+// __asan_handle_no_return and its reports of stack accesses go wrong.
+#if defined(__SANITIZE_ADDRESS__)
+#define DS_SIM_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define DS_SIM_ASAN 1
+#endif
+#endif
+#ifdef DS_SIM_ASAN
+#include <sanitizer/asan_interface.h>
+#include <sanitizer/common_interface_defs.h>
+#endif
+
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
@@ -100,6 +115,7 @@ struct FThread : Thread {
   const void *warpIn = nullptr;
   void *warpOut = nullptr;
   unsigned accesses = 0;
+  bool started = false; // has run: its context is a suspended fiber
 };
 
 struct Device::Impl {
@@ -117,6 +133,8 @@ struct Device::Impl {
   std::vector<std::unique_ptr<FThread>> threads;
   std::vector<FThread *> runnable;
   fc::fcontext_t scheduler = nullptr;
+  const void *mainBottom = nullptr; // the scheduler's stack, for ASan
+  size_t mainBytes = 0;
   bool failed = false;
   std::string error;
   uint64_t rng = 0, switches = 0;
@@ -138,8 +156,14 @@ struct Device::Impl {
   std::vector<PartialSync> partials;
 
   ~Impl() {
-    for (unsigned char *s : stacks)
+    for (unsigned char *s : stacks) {
+#ifdef DS_SIM_ASAN
+      // A later mapping of these pages must not inherit stack poison
+      // (every fiber leaves its stack clean; this is for the next owner).
+      ASAN_UNPOISON_MEMORY_REGION(s + pageBytes, stackBytes);
+#endif
       munmap(s, pageBytes + stackBytes);
+    }
   }
 
   uint64_t random() { // splitmix64
@@ -179,11 +203,67 @@ std::string hexMask(unsigned m) {
   return b;
 }
 
-/// Gives the OS thread back to the scheduler; returns when resumed.
+//===- Fiber switches ----------------------------------------------------===//
+
+/// ASan: the thread is about to switch to the stack [bottom, bottom+bytes);
+/// `fakeSave` keeps the current fiber's fake stack (nullptr: the current
+/// fiber never resumes, so its fake stack is destroyed).
+inline void startSwitch(Impl *, void **fakeSave, const void *bottom,
+                        size_t bytes) {
+#ifdef DS_SIM_ASAN
+  __sanitizer_start_switch_fiber(fakeSave, bottom, bytes);
+#else
+  (void)fakeSave, (void)bottom, (void)bytes;
+#endif
+}
+
+/// ASan: the switch has landed; `fake` is the saved fake stack of the
+/// fiber now running (nullptr on its first entry); the stack we came from
+/// is stored in `*bottomOld`, `*bytesOld` when not null.
+inline void finishSwitch(void *fake, const void **bottomOld, size_t *bytesOld) {
+#ifdef DS_SIM_ASAN
+  __sanitizer_finish_switch_fiber(fake, bottomOld, bytesOld);
+#else
+  (void)fake, (void)bottomOld, (void)bytesOld;
+#endif
+}
+
+inline void asanNoReturn() {
+#ifdef DS_SIM_ASAN
+  __asan_handle_no_return();
+#endif
+}
+
+/// Leaves the calling fiber for good: it is never resumed.
+[[noreturn]] void leaveFiber(Impl *I) {
+  // The fiber's frames are never unwound: clear their shadow (and destroy
+  // the fiber's fake stack) so that the stack can be reused.
+  asanNoReturn();
+  startSwitch(I, nullptr, I->mainBottom, I->mainBytes);
+  fc::jump_fcontext(I->scheduler, nullptr);
+  __builtin_unreachable();
+}
+
+/// Abandons the fiber of `t` after a hazard (its or another thread's). The
+/// frames above hold no owning objects (kernels hold plain data; the API
+/// entry points return from their checks before they come here), so
+/// nothing leaks.
+[[noreturn]] void abandon(FThread *t) {
+  t->state = State::Exited;
+  leaveFiber(t->impl);
+}
+
+/// Gives the OS thread back to the scheduler; returns when resumed. A
+/// fiber resumed after the launch failed is abandoned here.
 void switchOut(FThread *t) {
   Impl *I = t->impl;
+  void *fake = nullptr;
+  startSwitch(I, &fake, I->mainBottom, I->mainBytes);
   fc::transfer_t r = fc::jump_fcontext(I->scheduler, nullptr);
+  finishSwitch(fake, &I->mainBottom, &I->mainBytes);
   I->scheduler = r.fctx;
+  if (I->failed)
+    abandon(t);
 }
 
 void yieldRunnable(FThread *t) {
@@ -191,17 +271,20 @@ void yieldRunnable(FThread *t) {
   switchOut(t);
 }
 
-/// Fails the launch with a hazard of `t` and abandons its fiber.
-[[noreturn]] void raise(FThread *t, const std::string &message) {
+/// Fails the launch with a hazard of `t`. The caller returns, which destroys
+/// its temporaries; the API entry point then abandons the fiber.
+void fail(FThread *t, const std::string &message) {
   Impl *I = t->impl;
   if (!I->failed) {
     I->failed = true;
     I->error = cat("sim: kernel '", I->kernel->name(), "' block ",
                    dims(t->blockIdx), " ", who(t), ": ", message);
   }
-  t->state = State::Exited;
-  fc::jump_fcontext(I->scheduler, nullptr);
-  __builtin_unreachable();
+}
+
+void *failNull(FThread *t, const std::string &message) {
+  fail(t, message);
+  return nullptr;
 }
 
 //===- Checked accesses --------------------------------------------------===//
@@ -236,15 +319,16 @@ std::string interval(Impl *I) {
              where(I->lastFullFile, I->lastFullLine));
 }
 
-[[noreturn]] void race(FThread *t, int kind, size_t bytes, size_t off,
-                       size_t byte, const char *what, unsigned other) {
+void race(FThread *t, int kind, size_t bytes, size_t off, size_t byte,
+          const char *what, unsigned other) {
   Impl *I = t->impl;
   std::string by = other == kManyReaders ? std::string("other threads")
                                          : who(I->threads[other].get());
-  raise(t, cat("shared-memory race: ", accessName(kind), " of ", bytes,
-               " bytes at ", sharedPlace(I, off), " (shared offset ", hex(off),
-               "): byte ", sharedPlace(I, byte), " was ", what, " by ", by,
-               " with no barrier between them (", interval(I), ")"));
+  return fail(t, cat("shared-memory race: ", accessName(kind), " of ", bytes,
+                     " bytes at ", sharedPlace(I, off), " (shared offset ",
+                     hex(off), "): byte ", sharedPlace(I, byte), " was ", what,
+                     " by ", by, " with no barrier between them (", interval(I),
+                     ")"));
 }
 
 void checkRace(FThread *t, size_t off, size_t bytes, int kind) {
@@ -255,14 +339,14 @@ void checkRace(FThread *t, size_t off, size_t bytes, int kind) {
     Shadow &s = I->shadow[b];
     if (s.writer && s.writer != tag &&
         !synced(I, me, s.writer - 1, s.writeTime))
-      race(t, kind, bytes, off, b, "written", s.writer - 1u);
+      return race(t, kind, bytes, off, b, "written", s.writer - 1u);
     if (kind == kWrite) {
       if (s.reader && s.reader != tag &&
           !synced(I, me,
                   s.reader == kManyReaders ? kManyReaders : s.reader - 1u,
                   s.readTime))
-        race(t, kind, bytes, off, b, "read",
-             s.reader == kManyReaders ? kManyReaders : s.reader - 1u);
+        return race(t, kind, bytes, off, b, "read",
+                    s.reader == kManyReaders ? kManyReaders : s.reader - 1u);
       s.writer = tag;
       s.writeTime = I->now;
       s.reader = 0;
@@ -314,8 +398,8 @@ void checkShared(FThread *t, uintptr_t addr, size_t bytes, int kind) {
     else
       rel = cat(off - nearStart, " bytes from the start of '", nearest,
                 "', which has ", nearBytes, " bytes");
-    raise(t, cat("out-of-bounds shared ", accessName(kind), " of ", bytes,
-                 " bytes at shared offset ", hex(off), ": ", rel));
+    return fail(t, cat("out-of-bounds shared ", accessName(kind), " of ", bytes,
+                       " bytes at shared offset ", hex(off), ": ", rel));
   }
   if (kind != kAtomic)
     checkRace(t, off, bytes, kind);
@@ -330,9 +414,9 @@ void checkGlobal(FThread *t, uintptr_t addr, size_t bytes, int kind) {
     const Buffer &b = *(it - 1);
     if (addr + bytes <= b.base + b.bytes) {
       if (kind != kRead && b.readOnly)
-        raise(t, cat("global ", accessName(kind), " of ", bytes, " bytes at ",
-                     hex(addr), " into read-only buffer '", b.name,
-                     "' (offset ", addr - b.base, ")"));
+        return fail(t, cat("global ", accessName(kind), " of ", bytes,
+                           " bytes at ", hex(addr), " into read-only buffer '",
+                           b.name, "' (offset ", addr - b.base, ")"));
       return;
     }
   }
@@ -357,8 +441,8 @@ void checkGlobal(FThread *t, uintptr_t addr, size_t bytes, int kind) {
     consider(*(it - 1));
   if (it != I->buffers.end())
     consider(*it);
-  raise(t, cat("out-of-bounds global ", accessName(kind), " of ", bytes,
-               " bytes at ", hex(addr), ": ", rel));
+  return fail(t, cat("out-of-bounds global ", accessName(kind), " of ", bytes,
+                     " bytes at ", hex(addr), ": ", rel));
 }
 
 void apiAccess(Thread *th, const void *addr, size_t bytes, int kind,
@@ -369,16 +453,18 @@ void apiAccess(Thread *th, const void *addr, size_t bytes, int kind,
     uintptr_t a = reinterpret_cast<uintptr_t>(addr);
     if (a >= I->arenaBase && a < I->arenaBase + I->arena.size()) {
       if (space == kGlobal)
-        raise(t, cat("a global ", accessName(kind), " at ", hex(a),
-                     " of shared memory (", sharedPlace(I, a - I->arenaBase),
-                     ")"));
+        return fail(t, cat("a global ", accessName(kind), " at ", hex(a),
+                           " of shared memory (",
+                           sharedPlace(I, a - I->arenaBase), ")"));
       checkShared(t, a, bytes, kind);
     } else {
       if (space == kShared)
-        raise(t, cat("a shared ", accessName(kind), " at ", hex(a),
-                     ", which is not shared memory"));
+        return fail(t, cat("a shared ", accessName(kind), " at ", hex(a),
+                           ", which is not shared memory"));
       checkGlobal(t, a, bytes, kind);
     }
+    if (I->failed)
+      abandon(t);
   }
   if (I->options.switchEveryAccesses &&
       ++t->accesses % I->options.switchEveryAccesses == 0)
@@ -392,25 +478,27 @@ std::string barrierName(const char *what, unsigned id, unsigned count,
   return full ? std::string(what) : cat(what, "(", id, ", ", count, ")");
 }
 
-void apiBarrier(Thread *th, unsigned id, unsigned count, const char *what,
-                const char *file, int line) {
-  FThread *t = self(th);
+/// The barrier; returns after a hazard (no owning locals live across a
+/// switch: a fiber blocked here may be abandoned).
+void barrier(FThread *t, unsigned id, unsigned count, const char *what,
+             const char *file, int line) {
   Impl *I = t->impl;
   bool full = count == 0;
   if (full)
     count = I->blockThreads;
-  std::string name = barrierName(what, id, count, full);
+  auto name = [&] { return barrierName(what, id, count, full); };
   if (id >= 16)
-    raise(t, cat(name, " at ", where(file, line),
-                 ": barrier id out of range 0..15"));
+    return fail(t, cat(name(), " at ", where(file, line),
+                       ": barrier id out of range 0..15"));
   if (!full && (count % 32 != 0 || count > I->blockThreads))
-    raise(t, cat(name, " at ", where(file, line),
-                 ": the thread count must "
-                 "be a multiple of 32 and at most the block's ",
-                 I->blockThreads));
+    return fail(t, cat(name(), " at ", where(file, line),
+                       ": the thread count must "
+                       "be a multiple of 32 and at most the block's ",
+                       I->blockThreads));
   if (full && I->exited)
-    raise(t, cat("barrier divergence: ", name, " at ", where(file, line),
-                 " can never complete: ", who(I->firstExited), " has exited"));
+    return fail(
+        t, cat("barrier divergence: ", name(), " at ", where(file, line),
+               " can never complete: ", who(I->firstExited), " has exited"));
   BarrierState &B = I->bars[id];
   if (B.arrived == 0) {
     B.expected = count;
@@ -420,11 +508,11 @@ void apiBarrier(Thread *th, unsigned id, unsigned count, const char *what,
     B.line = line;
   } else if (B.expected != count || B.full != full ||
              (full && (B.line != line || std::strcmp(B.file, file) != 0))) {
-    raise(t,
-          cat("barrier divergence: ", name, " at ", where(file, line),
-              " while ", B.arrived, " threads (", who(B.waiters[0]),
-              " first) wait at ", barrierName(B.what, id, B.expected, B.full),
-              " at ", where(B.file, B.line)));
+    return fail(t, cat("barrier divergence: ", name(), " at ",
+                       where(file, line), " while ", B.arrived, " threads (",
+                       who(B.waiters[0]), " first) wait at ",
+                       barrierName(B.what, id, B.expected, B.full), " at ",
+                       where(B.file, B.line)));
   }
   B.waiters.push_back(t);
   if (++B.arrived < B.expected) {
@@ -461,34 +549,47 @@ void apiBarrier(Thread *th, unsigned id, unsigned count, const char *what,
   yieldRunnable(t);
 }
 
+void apiBarrier(Thread *th, unsigned id, unsigned count, const char *what,
+                const char *file, int line) {
+  FThread *t = self(th);
+  barrier(t, id, count, what, file, line);
+  if (t->impl->failed)
+    abandon(t);
+}
+
 //===- Warp collectives --------------------------------------------------===//
 
-void apiWarp(Thread *th, unsigned mask, const char *what, const void *in,
-             size_t bytes, void *out, const char *file, int line) {
-  FThread *t = self(th);
+/// A warp collective; returns after a hazard (as barrier()).
+void warp(FThread *t, unsigned mask, const char *what, const void *in,
+          size_t bytes, void *out, const char *file, int line) {
   Impl *I = t->impl;
   WarpState &W = I->warps[t->warp];
   unsigned lanes = std::min(32u, I->blockThreads - t->warp * 32);
   unsigned exist = lanes == 32 ? 0xffffffffu : (1u << lanes) - 1;
-  std::string call =
-      cat(what, " with mask ", hexMask(mask), " at ", where(file, line));
+  auto call = [&] {
+    return cat(what, " with mask ", hexMask(mask), " at ", where(file, line));
+  };
   if (!(mask >> t->lane & 1u))
-    raise(t, cat(call, ": the mask excludes the calling lane ", t->lane));
+    return fail(t,
+                cat(call(), ": the mask excludes the calling lane ", t->lane));
   if (mask & ~exist)
-    raise(t, cat(call, ": the mask names lanes ", hexMask(mask & ~exist),
-                 " that this warp does not have"));
+    return fail(t,
+                cat(call(), ": the mask names lanes ", hexMask(mask & ~exist),
+                    " that this warp does not have"));
   if (mask & W.exited)
-    raise(t, cat(call, ": the mask names lanes ", hexMask(mask & W.exited),
-                 " that have exited"));
+    return fail(t, cat(call(), ": the mask names lanes ",
+                       hexMask(mask & W.exited), " that have exited"));
   if (bytes > kMaxWarpBytes)
-    raise(t, cat(call, ": ", bytes, " bytes per lane, above ", kMaxWarpBytes));
+    return fail(
+        t, cat(call(), ": ", bytes, " bytes per lane, above ", kMaxWarpBytes));
   Collective *c = nullptr;
   for (Collective &p : W.pending)
     if (p.mask & mask) {
       if (p.mask != mask || p.bytes != bytes || std::strcmp(p.what, what) != 0)
-        raise(t, cat("warp divergence: ", call, " while lanes ",
-                     hexMask(p.arrived), " wait in ", p.what, " with mask ",
-                     hexMask(p.mask), " at ", where(p.file, p.line)));
+        return fail(t,
+                    cat("warp divergence: ", call(), " while lanes ",
+                        hexMask(p.arrived), " wait in ", p.what, " with mask ",
+                        hexMask(p.mask), " at ", where(p.file, p.line)));
       c = &p;
       break;
     }
@@ -536,36 +637,54 @@ void apiWarp(Thread *th, unsigned mask, const char *what, const void *in,
   yieldRunnable(t);
 }
 
+void apiWarp(Thread *th, unsigned mask, const char *what, const void *in,
+             size_t bytes, void *out, const char *file, int line) {
+  FThread *t = self(th);
+  warp(t, mask, what, in, bytes, out, file, line);
+  if (t->impl->failed)
+    abandon(t);
+}
+
 //===- Shared memory, the rest of the API --------------------------------===//
 
-void *apiStaticShared(Thread *th, const void *tag, size_t bytes, size_t align,
-                      const char *name) {
-  FThread *t = self(th);
+/// A static shared array; nullptr after a hazard.
+void *staticShared(FThread *t, const void *tag, size_t bytes, size_t align,
+                   const char *name) {
   Impl *I = t->impl;
   for (const SharedArray &a : I->statics)
     if (a.tag == tag) {
       if (a.bytes != bytes)
-        raise(t, cat("shared array '", name, "' declared with ", bytes,
-                     " bytes, but ", a.bytes, " by another thread"));
+        return failNull(t,
+                        cat("shared array '", name, "' declared with ", bytes,
+                            " bytes, but ", a.bytes, " by another thread"));
       return I->arena.data() + a.offset;
     }
   if (I->staticBytes + bytes + I->dynamicBytes > I->options.maxSharedBytes)
-    raise(t, cat("shared array '", name, "' (", bytes,
-                 " bytes) takes the "
-                 "block's shared memory to ",
-                 I->staticBytes + bytes + I->dynamicBytes,
-                 " bytes (static and dynamic), above the limit of ",
-                 I->options.maxSharedBytes));
+    return failNull(t, cat("shared array '", name, "' (", bytes,
+                           " bytes) takes the "
+                           "block's shared memory to ",
+                           I->staticBytes + bytes + I->dynamicBytes,
+                           " bytes (static and dynamic), above the limit of ",
+                           I->options.maxSharedBytes));
   size_t al = std::max<size_t>(align, 16);
   size_t off = (I->staticCursor + al - 1) / al * al;
   if (I->statics.size() >= kMaxStaticArrays ||
       off + bytes + kRedzone > I->arena.size())
-    raise(t, cat("shared array '", name, "': more than ", kMaxStaticArrays,
-                 " static shared arrays"));
+    return failNull(t, cat("shared array '", name, "': more than ",
+                           kMaxStaticArrays, " static shared arrays"));
   I->statics.push_back({tag, off, bytes, name});
   I->staticCursor = off + bytes + kRedzone;
   I->staticBytes += bytes;
   return I->arena.data() + off;
+}
+
+void *apiStaticShared(Thread *th, const void *tag, size_t bytes, size_t align,
+                      const char *name) {
+  FThread *t = self(th);
+  void *p = staticShared(t, tag, bytes, align, name);
+  if (!p)
+    abandon(t);
+  return p;
 }
 
 void *apiDynamicShared(Thread *th, size_t *bytes) {
@@ -578,7 +697,8 @@ void *apiDynamicShared(Thread *th, size_t *bytes) {
 void apiYield(Thread *th) { yieldRunnable(self(th)); }
 
 void apiHazard(Thread *th, const char *message, const char *file, int line) {
-  raise(self(th), cat(message, " at ", where(file, line)));
+  fail(self(th), cat(message, " at ", where(file, line)));
+  abandon(self(th));
 }
 
 const Api kApi = {kAbiVersion,     apiAccess,        apiBarrier, apiWarp,
@@ -591,15 +711,15 @@ void onExit(FThread *t) {
   Impl *I = t->impl;
   const BarrierState &B = I->bars[0];
   if (B.arrived && B.full)
-    raise(t, cat("barrier divergence: the thread exits while ", B.arrived,
-                 " threads (", who(B.waiters[0]), " first) wait at ", B.what,
-                 " at ", where(B.file, B.line)));
+    return fail(t, cat("barrier divergence: the thread exits while ", B.arrived,
+                       " threads (", who(B.waiters[0]), " first) wait at ",
+                       B.what, " at ", where(B.file, B.line)));
   WarpState &W = I->warps[t->warp];
   for (const Collective &c : W.pending)
     if (c.mask >> t->lane & 1u)
-      raise(t, cat("the lane exits while lanes ", hexMask(c.arrived),
-                   " wait for it in ", c.what, " with mask ", hexMask(c.mask),
-                   " at ", where(c.file, c.line)));
+      return fail(t, cat("the lane exits while lanes ", hexMask(c.arrived),
+                         " wait for it in ", c.what, " with mask ",
+                         hexMask(c.mask), " at ", where(c.file, c.line)));
   W.exited |= 1u << t->lane;
   t->state = State::Exited;
   if (!I->exited++)
@@ -610,11 +730,12 @@ void onExit(FThread *t) {
 void fiberMain(fc::transfer_t from) {
   FThread *t = static_cast<FThread *>(from.data);
   Impl *I = t->impl;
+  finishSwitch(nullptr, &I->mainBottom, &I->mainBytes);
   I->scheduler = from.fctx;
   I->kernel->invoke(I->params, t, &kApi);
   onExit(t);
-  fc::jump_fcontext(I->scheduler, nullptr);
-  __builtin_unreachable();
+  t->state = State::Exited;
+  leaveFiber(I);
 }
 
 std::string waitDescription(Impl *I, const FThread *t) {
@@ -665,6 +786,16 @@ void deadlock(Impl *I, UInt3 block) {
 }
 
 } // namespace
+
+/// Runs `t` until it switches back to the scheduler.
+static void resume(Device::Impl &I, FThread *t) {
+  void *fake = nullptr;
+  startSwitch(&I, &fake, I.stacks[t->linear] + I.pageBytes, I.stackBytes);
+  t->started = true;
+  fc::transfer_t r = fc::jump_fcontext(t->context, t);
+  finishSwitch(fake, nullptr, nullptr);
+  t->context = r.fctx;
+}
 
 Kernel::Kernel(std::string name, EntryFn entry, std::shared_ptr<void> library)
     : Name(std::move(name)), Function(reinterpret_cast<void *>(entry)),
@@ -813,6 +944,7 @@ Status Device::launch(const Kernel &kernel, Dim3 grid, Dim3 block,
       t.state = State::Runnable;
       t.wait = Wait::None;
       t.accesses = 0;
+      t.started = false;
       unsigned char *top = I.stacks[i] + I.pageBytes + I.stackBytes;
       t.context = fc::make_fcontext(top, I.stackBytes, fiberMain);
       I.runnable.push_back(&t);
@@ -828,11 +960,18 @@ Status Device::launch(const Kernel &kernel, Dim3 grid, Dim3 block,
       I.runnable[k] = I.runnable.back();
       I.runnable.pop_back();
       ++I.switches;
-      fc::transfer_t r = fc::jump_fcontext(t->context, t);
-      t->context = r.fctx;
+      resume(I, t);
     }
-    if (I.failed)
+    if (I.failed) {
+      // Abandon the block's other fibers: each resumes, sees the failure
+      // and leaves for good (ASan clears its frames; nothing unwinds).
+      for (unsigned i = 0; i < I.blockThreads; ++i) {
+        FThread *t = I.threads[i].get();
+        if (t->started && t->state != State::Exited)
+          resume(I, t);
+      }
       return Status::error(I.error);
+    }
   }
   return Status::success();
 }
