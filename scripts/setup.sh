@@ -17,6 +17,9 @@ PACKAGES=(
   # runtime carries its JSON library in runtime/third_party).
   libflatbuffers-dev flatbuffers-compiler libcli11-dev
   libgtest-dev
+  # The sim backend's fibers (runtime/sim; optional: the runtime builds
+  # without the sim when it is missing).
+  libboost-context-dev
   # clang 22 with its sanitizer and libFuzzer runtimes: scripts/fuzz.sh.
   clang-22 libclang-rt-22-dev
 )
