@@ -7,9 +7,14 @@
 // Each CTA's threads run as fibers (Boost.Context's fcontext: a register
 // swap, no syscall) on the launching OS thread; the CTAs run one after
 // another. At every switch point the scheduler picks the next runnable
-// thread at random (seeded). A hazard records the launch's error and jumps
-// back to the scheduler, which abandons the block's fibers: nothing
-// unwinds, so the runtime needs no exceptions (kernels hold plain data).
+// thread at random (seeded). A hazard records the launch's error and
+// returns to the runtime entry point it was found in, which (its owning
+// locals destroyed) abandons the thread; the scheduler then resumes every
+// other started thread of the block once, and each leaves at its switch
+// point. Nothing unwinds through kernel frames, so the runtime needs no
+// exceptions (kernels hold plain data). Under AddressSanitizer every switch
+// is annotated (__sanitizer_start/finish_switch_fiber) and a fiber that
+// never resumes clears its frames first.
 //
 //===----------------------------------------------------------------------===//
 
