@@ -1,0 +1,52 @@
+//===- ds_convert.cuh - element conversions ------------------*- CUDA -*-===//
+//
+// Part of ds, an MLIR compiler for Mixture-of-Experts transformers.
+//
+// toFloat / fromFloat for the element types kernels compute in (f32, bf16,
+// f16): every kernel computes in fp32 and rounds to the result type (round to
+// nearest even) at the reference's rounding points (runtime/cpu). One source
+// for NVRTC and the sim.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DS_CODEGEN_CUDA_DS_CONVERT_CUH
+#define DS_CODEGEN_CUDA_DS_CONVERT_CUH
+
+#include "ds/sim/cuda_sim.h"
+
+#if defined(__CUDACC__)
+#define DS_DEVICE __device__ __forceinline__
+#else
+#define DS_DEVICE inline
+#endif
+
+namespace ds {
+
+DS_DEVICE float toFloat(float v) { return v; }
+DS_DEVICE float toFloat(__nv_bfloat16 v) { return __bfloat162float(v); }
+DS_DEVICE float toFloat(__half v) { return __half2float(v); }
+
+template <class T> struct FromFloat;
+template <> struct FromFloat<float> {
+  static DS_DEVICE float of(float v) { return v; }
+};
+template <> struct FromFloat<__nv_bfloat16> {
+  static DS_DEVICE __nv_bfloat16 of(float v) { return __float2bfloat16_rn(v); }
+};
+template <> struct FromFloat<__half> {
+  static DS_DEVICE __half of(float v) { return __float2half_rn(v); }
+};
+
+/// `v` rounded to T (round to nearest even).
+template <class T> DS_DEVICE T fromFloat(float v) {
+  return FromFloat<T>::of(v);
+}
+
+/// `v` rounded to T and back: the value a tensor of T holds.
+template <class T> DS_DEVICE float roundTo(float v) {
+  return toFloat(fromFloat<T>(v));
+}
+
+} // namespace ds
+
+#endif // DS_CODEGEN_CUDA_DS_CONVERT_CUH
