@@ -15,7 +15,7 @@
 
 #include "ds/limits.h"
 
-#include "module_generated.h"
+#include "generated/module_generated.h"
 
 #include <cerrno>
 #include <cstring>

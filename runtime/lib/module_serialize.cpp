@@ -10,7 +10,7 @@
 
 #include "ds/module.h"
 
-#include "module_generated.h"
+#include "generated/module_generated.h"
 
 namespace ds {
 

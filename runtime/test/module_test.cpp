@@ -7,7 +7,7 @@
 #include "ds/module.h"
 
 #include "module_builder.h"
-#include "module_generated.h"
+#include "generated/module_generated.h"
 
 #include <gtest/gtest.h>
 
