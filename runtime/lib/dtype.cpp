@@ -167,6 +167,10 @@ bool isIntegerDType(DType type) {
   return type != DType::Bool && !isFloatDType(type);
 }
 
+bool isIndexDType(DType type) {
+  return isIntegerDType(type) && type != DType::U64 && type != DType::I4;
+}
+
 size_t dtypeBits(DType type) { return info(type).bits; }
 
 std::optional<uint64_t> byteSize(DType type, uint64_t numElements) {

@@ -113,18 +113,7 @@ int elementwiseArity(ElementwiseFn fn) {
 }
 
 bool isOutputDType(DType dtype) {
-  switch (dtype) {
-  case DType::U8:
-  case DType::I8:
-  case DType::I16:
-  case DType::U16:
-  case DType::I32:
-  case DType::U32:
-  case DType::I64:
-    return true;
-  default:
-    return cpu::isComputeFloat(dtype);
-  }
+  return isIndexDType(dtype) || cpu::isComputeFloat(dtype);
 }
 
 EntrySignature entrySignature(const Module &module, const EntryPoint &entry) {

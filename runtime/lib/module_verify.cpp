@@ -51,21 +51,6 @@ std::string typeText(const Buffer &b) {
   return cat(dtypeName(b.dtype), dimsText(b.dims));
 }
 
-bool isIndexDType(DType t) {
-  switch (t) {
-  case DType::U8:
-  case DType::I8:
-  case DType::I16:
-  case DType::U16:
-  case DType::I32:
-  case DType::U32:
-  case DType::I64:
-    return true;
-  default:
-    return false;
-  }
-}
-
 bool finite(double v) { return std::isfinite(v); }
 
 /// Verifies one entry point of `module`.

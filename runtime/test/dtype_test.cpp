@@ -96,6 +96,12 @@ TEST(DTypeNames, Classification) {
   }
   EXPECT_FALSE(isFloatDType(DType::Bool));
   EXPECT_FALSE(isIntegerDType(DType::Bool));
+  // Index types: the integers every value of which is an int64.
+  for (DType t : {DType::U8, DType::I8, DType::I16, DType::U16, DType::I32,
+                  DType::U32, DType::I64})
+    EXPECT_TRUE(isIndexDType(t)) << dtypeName(t);
+  for (DType t : {DType::U64, DType::I4, DType::Bool, DType::F32, DType::BF16})
+    EXPECT_FALSE(isIndexDType(t)) << dtypeName(t);
 }
 
 TEST(DTypeSizes, Bits) {

@@ -83,6 +83,11 @@ bool isFloatDType(DType type);
 /// not).
 bool isIntegerDType(DType type);
 
+/// Whether `type` is an integer type of 8 to 64 bits every value of which
+/// is an int64 (U8 … I64 but not U64; not I4): the index and integer
+/// output types of a compiled module.
+bool isIndexDType(DType type);
+
 /// Storage size of one element in bits (8 for BOOL, 4 for I4).
 size_t dtypeBits(DType type);
 
