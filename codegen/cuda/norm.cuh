@@ -61,10 +61,9 @@ DS_DEVICE void normRow(gptr<const T> x, gptr<const T> residual,
   float total = blockSum<kThreads>(squares, scratch);
   float inv = 1.0f / sqrtf(total / float(d) + eps);
   for (int i = threadIdx.x; i < d; i += kThreads) {
-    // The same thread wrote sum[i] above: recomputing it is exact.
-    float v = toFloat(T(x[i]));
-    if (residual)
-      v = roundTo<T>(v + toFloat(T(residual[i])));
+    // The same thread wrote sum[i] above. Reading it back (not x + residual
+    // again) keeps the in-place form right: sum may share residual's slot.
+    float v = residual ? toFloat(T(sum[i])) : toFloat(T(x[i]));
     float normed = roundTo<T>(v * inv);
     y[i] = fromFloat<T>(toFloat(W(weight[i])) * normed);
   }
