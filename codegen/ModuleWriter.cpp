@@ -140,6 +140,7 @@ struct EntryBuilder {
 
   const llvm::StringMap<uint32_t> &parameters;
   ds::EntryPoint entry;
+  std::vector<Operation *> launchOps;
   DenseMap<Value, uint32_t> buffers;
 
   /// A new buffer for `v` of `kind`; fails (located at `at`) when its
@@ -269,6 +270,7 @@ struct EntryBuilder {
             l.variants.push_back(std::move(variant));
           }
         entry.program.push_back(std::move(l));
+        launchOps.push_back(&op);
       } else if (auto ret = dyn_cast<func::ReturnOp>(op)) {
         for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
           FailureOr<uint32_t> b = indexOf(v, &op);
@@ -293,7 +295,9 @@ struct EntryBuilder {
 };
 } // namespace
 
-FailureOr<ds::Module> ds::codegen::buildModule(ModuleOp module) {
+FailureOr<ds::Module>
+ds::codegen::buildModule(ModuleOp module,
+                         std::vector<std::vector<Operation *>> *launchOps) {
   ds::Module out;
   out.producer = "ds-opt";
   auto target =
@@ -326,6 +330,8 @@ FailureOr<ds::Module> ds::codegen::buildModule(ModuleOp module) {
     if (failed(builder.build(func)))
       return failure();
     out.entries.push_back(std::move(builder.entry));
+    if (launchOps)
+      launchOps->push_back(std::move(builder.launchOps));
   }
   if (out.entries.empty())
     return emitError(module.getLoc())
@@ -334,10 +340,24 @@ FailureOr<ds::Module> ds::codegen::buildModule(ModuleOp module) {
 }
 
 LogicalResult ds::codegen::writeModuleFile(ModuleOp module,
-                                           llvm::StringRef path) {
-  FailureOr<ds::Module> built = buildModule(module);
+                                           llvm::StringRef path,
+                                           const WriterOptions &options) {
+  std::vector<std::vector<Operation *>> launchOps;
+  FailureOr<ds::Module> built = buildModule(module, &launchOps);
   if (failed(built))
     return failure();
+  if (options.kernels) {
+    auto onError = [&](size_t entry, size_t launch, const std::string &what) {
+      if (entry < launchOps.size() && launch < launchOps[entry].size())
+        launchOps[entry][launch]->emitError()
+            << "cannot compile the kernel: " << what;
+      else
+        emitError(module.getLoc()) << "cannot compile the kernels: " << what;
+    };
+    if (!addKernels(*module.getContext(), *built, options.kernelOptions,
+                    onError, options.stats))
+      return failure();
+  }
   ds::Expected<std::vector<uint8_t>> bytes = ds::serializeModule(*built);
   if (!bytes)
     return emitError(module.getLoc())

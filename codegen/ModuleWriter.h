@@ -15,6 +15,7 @@
 #ifndef DS_CODEGEN_MODULEWRITER_H
 #define DS_CODEGEN_MODULEWRITER_H
 
+#include "codegen/ModuleKernels.h"
 #include "ds/module.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -26,13 +27,26 @@ namespace ds::codegen {
 /// that it can be written as it is.
 bool isPlanned(mlir::ModuleOp module);
 
-/// The module of planned kernel IR `module`; a located error for anything
-/// the module cannot hold.
-mlir::FailureOr<ds::Module> buildModule(mlir::ModuleOp module);
+/// The module of planned kernel IR `module`, without kernels; a located
+/// error for anything the module cannot hold. `launchOps`, when given,
+/// receives each entry's launch ops in program order.
+mlir::FailureOr<ds::Module>
+buildModule(mlir::ModuleOp module,
+            std::vector<std::vector<mlir::Operation *>> *launchOps = nullptr);
 
-/// buildModule(), serialized to `path` ("-": standard output).
-mlir::LogicalResult writeModuleFile(mlir::ModuleOp module,
-                                    llvm::StringRef path);
+struct WriterOptions {
+  /// Compile the kernels (addKernels); false writes a module the cpu
+  /// backend runs and the sim and cuda backends refuse.
+  bool kernels = true;
+  KernelOptions kernelOptions;
+  KernelStats *stats = nullptr; ///< filled when kernels are compiled
+};
+
+/// buildModule() and its kernels, serialized to `path` ("-": standard
+/// output). A kernel that fails to compile is a located error at its launch,
+/// and nothing is written.
+mlir::LogicalResult writeModuleFile(mlir::ModuleOp module, llvm::StringRef path,
+                                    const WriterOptions &options = {});
 
 } // namespace ds::codegen
 

@@ -96,6 +96,7 @@ ds::PtxasReport ds::codegen::parsePtxasReport(llvm::StringRef log,
       shared = v;
   }
   report.log = kept;
+  report.sharedBytes = shared;
   if (staticSharedBytes)
     *staticSharedBytes = shared;
   return report;

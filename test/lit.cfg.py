@@ -25,5 +25,5 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.ds_tools_dir, config.llvm_tools_dir]
-tools = ["ds-opt", "ds-import", "ds-interp", "ds-run", "ds-module-gen"]
+tools = ["ds-opt", "ds-translate", "ds-import", "ds-interp", "ds-run", "ds-module-gen"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

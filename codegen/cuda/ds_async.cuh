@@ -1,4 +1,4 @@
-//===- ds_async.cuh - cp.async: asynchronous global-to-shared copies -*- CUDA -*-===//
+//===- ds_async.cuh - cp.async, global to shared ----------*- CUDA -*-===//
 //
 // Part of ds, an MLIR compiler for Mixture-of-Experts transformers.
 //
@@ -130,8 +130,8 @@ inline void cp_async(sptr<void> dst, gptr<const void> src, int srcBytes,
   unsigned char *d = static_cast<unsigned char *>(raw(dst));
   if (reinterpret_cast<uintptr_t>(d) % kBytes != 0 ||
       reinterpret_cast<uintptr_t>(raw(src)) % kBytes != 0)
-    sim::detail::hazard("cp.async: a misaligned shared or global address",
-                        file, line);
+    sim::detail::hazard("cp.async: a misaligned shared or global address", file,
+                        line);
   if (srcBytes < 0 || srcBytes > kBytes)
     sim::detail::hazard("cp.async: src-size outside 0 .. cp-size", file, line);
   async_detail::Copy c{};

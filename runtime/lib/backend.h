@@ -42,6 +42,17 @@ Expected<std::unique_ptr<Backend>> createCpuBackend(const Module &module,
                                                     int64_t memoryLimit,
                                                     bool valueCache);
 
+#ifndef DS_HAVE_SIM
+#define DS_HAVE_SIM 0
+#endif
+#if DS_HAVE_SIM
+/// The sim backend (lib/sim_backend.cpp): compiles and loads the module's
+/// kernels for the sim; fails when the module has none.
+Expected<std::unique_ptr<Backend>> createSimBackend(const Module &module,
+                                                    int64_t arenaBytes,
+                                                    int64_t memoryLimit,
+                                                    const SimOptions &options);
+#endif
 } // namespace ds
 
 #endif // DS_RUNTIME_LIB_BACKEND_H

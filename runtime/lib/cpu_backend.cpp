@@ -26,6 +26,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "backend.h"
+#include "buffer_layout.h"
 
 #include "ds/cpu/elementwise.h"
 #include "ds/cpu/ops.h"
@@ -41,26 +42,6 @@
 namespace ds {
 
 namespace {
-
-/// Where each buffer's bytes live: its root (a non-view buffer) and the
-/// static byte offset of the view chain into it.
-struct Layout {
-  std::vector<uint32_t> root;
-  std::vector<int64_t> offset;
-
-  explicit Layout(const EntryPoint &e) {
-    for (size_t i = 0; i < e.buffers.size(); ++i) {
-      const Buffer &b = e.buffers[i];
-      if (b.kind == BufferKind::View) {
-        root.push_back(root[b.source]);
-        offset.push_back(offset[b.source] + b.viewOffset);
-      } else {
-        root.push_back(static_cast<uint32_t>(i));
-        offset.push_back(0);
-      }
-    }
-  }
-};
 
 cpu::BinaryFn binaryFn(ElementwiseFn fn) {
   switch (fn) {

@@ -108,6 +108,16 @@ const char *elementwiseFnName(ElementwiseFn fn) {
   return "unknown";
 }
 
+std::string formatGridDim(const GridDim &g) {
+  std::string n = g.perToken == 0
+                      ? std::to_string(g.fixed)
+                      : std::to_string(g.perToken) + "*T" +
+                            (g.fixed ? " + " + std::to_string(g.fixed) : "");
+  if (g.divisor == 1)
+    return n;
+  return "ceil((" + n + ") / " + std::to_string(g.divisor) + ")";
+}
+
 int elementwiseArity(ElementwiseFn fn) {
   return fn == ElementwiseFn::Neg || fn == ElementwiseFn::Cast ? 1 : 2;
 }

@@ -413,8 +413,16 @@ public:
           r.block = {b->x(), b->y(), b->z()};
         r.sharedMemoryBytes = k->shared_memory_bytes();
         if (const fb::PtxasReport *p = k->report())
-          r.report = {p->registers(), p->spill_stores(), p->spill_loads(),
-                      p->stack_bytes(), str(p->log())};
+          r.report = {p->registers(),   p->spill_stores(), p->spill_loads(),
+                      p->stack_bytes(), str(p->log()),     p->shared_bytes()};
+        if (const auto *g = k->grid()) {
+          if (g->size() != 3)
+            return fail(cat("kernels[", i, "] '", r.name,
+                            "': grid: ", g->size(), " dims, a grid has 3"));
+          for (flatbuffers::uoffset_t d = 0; d < 3; ++d)
+            r.grid[d] = {g->Get(d)->per_token(), g->Get(d)->fixed(),
+                         g->Get(d)->divisor()};
+        }
         if (!Error.ok())
           return false;
         out.kernels.push_back(std::move(r));

@@ -189,11 +189,16 @@ public:
          ptx = str(k.ptx), log = str(k.report.log);
     auto cubin = vec(k.cubin);
     const PtxasReport &r = k.report;
-    auto report = fb::CreatePtxasReport(B, r.registers, r.spillStores,
-                                        r.spillLoads, r.stackBytes, log);
+    auto report =
+        fb::CreatePtxasReport(B, r.registers, r.spillStores, r.spillLoads,
+                              r.stackBytes, log, r.sharedBytes);
     fb::BlockDims block(k.block[0], k.block[1], k.block[2]);
+    std::vector<fb::GridDim> dims;
+    for (const GridDim &g : k.grid)
+      dims.emplace_back(g.perToken, g.fixed, g.divisor);
+    auto grid = B.CreateVectorOfStructs(dims);
     return fb::CreateKernel(B, name, entry, source, cubin, ptx, &block,
-                            k.sharedMemoryBytes, report);
+                            k.sharedMemoryBytes, report, grid);
   }
 
   void module(const Module &m) {

@@ -1159,8 +1159,26 @@ Status verifyKernel(const Kernel &k, size_t i) {
                              k.sharedMemoryBytes, " is outside [0, 2^32]"));
   const PtxasReport &r = k.report;
   if (r.registers < 0 || r.spillStores < 0 || r.spillLoads < 0 ||
-      r.stackBytes < 0)
+      r.stackBytes < 0 || r.sharedBytes < 0)
     return Status::error(cat(where, ": report: negative counts"));
+  if (k.entry.empty())
+    return Status::error(cat(where, ": entry: empty"));
+  // Every part bounded so that the grid at any T the verifier admits
+  // (kMaxDimSize) neither overflows nor exceeds what a launch may ask for.
+  static const char *kAxis[] = {"x", "y", "z"};
+  for (int d = 0; d < 3; ++d) {
+    const GridDim &g = k.grid[d];
+    int64_t limit = d == 0 ? kMaxGridX : 65535;
+    if (g.divisor < 1 || g.divisor > (int64_t(1) << 20) || g.perToken < 0 ||
+        g.fixed < 0 || g.fixed > kMaxGridX * g.divisor ||
+        g.perToken > (kMaxGridX * g.divisor) / kMaxDimSize)
+      return Status::error(cat(where, ": grid.", kAxis[d], ": (", g.perToken,
+                               " T + ", g.fixed, ") / ", g.divisor,
+                               " is outside the bounds"));
+    if (g.at(kMaxDimSize) > limit && g.perToken == 0)
+      return Status::error(cat(where, ": grid.", kAxis[d], ": ", g.at(1),
+                               " blocks, above ", limit));
+  }
   return Status::success();
 }
 

@@ -17,7 +17,7 @@ namespace ds {
 
 const std::vector<DeviceInfo> &devices() {
   static const std::vector<DeviceInfo> list = {
-      {"cpu", true}, {"sim", false}, {"cuda", false}};
+      {"cpu", true}, {"sim", DS_HAVE_SIM != 0}, {"cuda", false}};
   return list;
 }
 
@@ -100,7 +100,12 @@ Session::create(std::shared_ptr<const Module> module, SessionOptions options) {
   s->Options = std::move(options);
   s->ArenaBytes = arena;
   Expected<std::unique_ptr<Backend>> backend =
-      createCpuBackend(*s->M, arena, limit, s->Options.valueCache);
+#if DS_HAVE_SIM
+      s->Options.device == "sim"
+          ? createSimBackend(*s->M, arena, limit, s->Options.sim)
+          :
+#endif
+          createCpuBackend(*s->M, arena, limit, s->Options.valueCache);
   if (!backend)
     return backend.status();
   s->Device = std::move(backend).value();

@@ -12,7 +12,9 @@
 // kernel IR (kernel IR that is not planned yet, e.g. after
 // `--moe-lower-to-kernels`, gets the rest of it: kernel-select-configs, which
 // keeps the configs already chosen, and kernel-plan-buffers), and writes the
-// `.dsb` module (codegen/ModuleWriter.h; a translation, not a pass).
+// `.dsb` module (codegen/ModuleWriter.h; a translation, not a pass) with
+// its kernels, compiled by NVRTC (`--no-kernels`: none, for the cpu backend
+// only).
 // Diagnostics are one located error each: the op is not printed after it
 // (no "see current operation" dump of a whole function). Any other output
 // keeps mlir-opt's behaviour.
@@ -38,6 +40,22 @@
 #include "llvm/Support/ToolOutputFile.h"
 
 using namespace mlir;
+
+static llvm::cl::OptionCategory kModuleCategory("ds-opt -o <file>.dsb options");
+static llvm::cl::opt<bool> noKernels(
+    "no-kernels",
+    llvm::cl::desc("Write the module without compiled kernels (it runs on "
+                   "the cpu backend only)"),
+    llvm::cl::cat(kModuleCategory));
+static llvm::cl::opt<bool> kernelStats(
+    "kernel-stats",
+    llvm::cl::desc("Print the kernel count, the distinct kernels and the "
+                   "NVRTC cache hits to stderr"),
+    llvm::cl::cat(kModuleCategory));
+static llvm::cl::opt<unsigned>
+    kernelThreads("kernel-threads",
+                  llvm::cl::desc("NVRTC compile threads (0: one per core)"),
+                  llvm::cl::init(0), llvm::cl::cat(kModuleCategory));
 
 /// Whether every function with a body holds only kernel and func ops (the
 /// lowering has run).
@@ -102,7 +120,18 @@ static LogicalResult compileToModule(llvm::StringRef inputFilename,
     if (failed(compile.run(*module)))
       return failure();
   }
-  return ds::codegen::writeModuleFile(*module, outputFilename);
+  ds::codegen::WriterOptions options;
+  options.kernels = !noKernels;
+  options.kernelOptions.nvrtc.threads = kernelThreads;
+  ds::codegen::KernelStats stats;
+  options.stats = &stats;
+  if (failed(ds::codegen::writeModuleFile(*module, outputFilename, options)))
+    return failure();
+  if (kernelStats && options.kernels)
+    llvm::errs() << "kernels: " << stats.variants << " launch variants, "
+                 << stats.distinct << " distinct kernels, " << stats.fromCache
+                 << " from the NVRTC cache\n";
+  return success();
 }
 
 int main(int argc, char **argv) {

@@ -45,39 +45,44 @@ const char *kUsage =
     "usage: ds-run model.dsb --weights <checkpoint> --inputs in.safetensors\n"
     "              -o out.safetensors [--device cpu|sim|cuda] [--entry NAME]\n"
     "              [--timings] [--max-tokens N] [--max-memory SIZE]\n"
+    "              [--sim-seed N] [--sim-no-checks]\n"
     "       ds-run --info [--json] model.dsb\n"
     "\n"
     "  --weights PATH     checkpoint: model.safetensors, a directory, or\n"
     "                     model.safetensors.index.json\n"
     "  --inputs FILE      safetensors file with one tensor per entry input\n"
     "  -o FILE            output safetensors file\n"
-    "  --device NAME      cpu (default); sim and cuda are not in this build\n"
+    "  --device NAME      cpu (default: the reference ops), sim (the module's\n"
+    "                     kernels on the CPU, with hazard checks) or cuda\n"
     "  --entry NAME       entry point to run (default: forward)\n"
     "  --timings          per-op-kind launch times on stderr\n"
     "  --max-tokens N     the largest T of a run; sizes the arena (default:\n"
     "                     the plan's)\n"
     "  --max-memory SIZE  host memory limit (K, M, G, T suffixes; default:\n"
     "                     half the physical memory)\n"
+    "  --sim-seed N       sim: the seed of the thread schedule (default 1)\n"
+    "  --sim-no-checks    sim: no bounds, read-only and race checks (faster)\n"
     "  --info             print a summary of the module\n"
     "  --json             with --info: as JSON\n";
 
 struct Options {
   std::string module, weights, inputs, output;
   std::string device = "cpu", entry = "forward";
-  std::string maxTokens, maxMemory;
+  std::string maxTokens, maxMemory, simSeed;
+  bool simNoChecks = false;
   bool timings = false, info = false, json = false, help = false;
 };
 
 /// Parses argv; an error message, or empty.
 std::string parseArgs(int argc, char **argv, Options &o) {
-  std::map<std::string, std::string *> valued = {
-      {"--weights", &o.weights},
-      {"--inputs", &o.inputs},
-      {"-o", &o.output},
-      {"--device", &o.device},
-      {"--entry", &o.entry},
-      {"--max-tokens", &o.maxTokens},
-      {"--max-memory", &o.maxMemory}};
+  std::map<std::string, std::string *> valued = {{"--weights", &o.weights},
+                                                 {"--inputs", &o.inputs},
+                                                 {"-o", &o.output},
+                                                 {"--device", &o.device},
+                                                 {"--entry", &o.entry},
+                                                 {"--max-tokens", &o.maxTokens},
+                                                 {"--max-memory", &o.maxMemory},
+                                                 {"--sim-seed", &o.simSeed}};
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     std::string value;
@@ -92,6 +97,8 @@ std::string parseArgs(int argc, char **argv, Options &o) {
     }
     if (arg == "--timings")
       o.timings = true;
+    else if (arg == "--sim-no-checks")
+      o.simNoChecks = true;
     else if (arg == "--info")
       o.info = true;
     else if (arg == "--json")
@@ -227,9 +234,14 @@ int info(const Options &o, const Module &m) {
                          {"shared_memory_bytes", k.sharedMemoryBytes},
                          {"cubin_bytes", k.cubin.size()},
                          {"ptx_bytes", k.ptx.size()},
+                         {"grid",
+                          {formatGridDim(k.grid[0]), formatGridDim(k.grid[1]),
+                           formatGridDim(k.grid[2])}},
                          {"registers", k.report.registers},
                          {"spill_stores", k.report.spillStores},
-                         {"spill_loads", k.report.spillLoads}});
+                         {"spill_loads", k.report.spillLoads},
+                         {"stack_bytes", k.report.stackBytes},
+                         {"static_shared_bytes", k.report.sharedBytes}});
     j["kernels"] = kernels;
     // Names come from the file: replace invalid UTF-8 instead of throwing.
     std::cout << j.dump(2, ' ', false,
@@ -274,10 +286,15 @@ int info(const Options &o, const Module &m) {
               << formatBytes(s.bytes) << "\n";
   std::cout << "kernels: " << m.kernels.size() << "\n";
   for (const Kernel &k : m.kernels)
-    std::cout << "  " << k.name << " (" << k.entry << "): block [" << k.block[0]
-              << ", " << k.block[1] << ", " << k.block[2] << "], shared "
-              << k.sharedMemoryBytes << " bytes, " << k.report.registers
-              << " registers\n";
+    std::cout << "  " << k.name << ": block [" << k.block[0] << ", "
+              << k.block[1] << ", " << k.block[2] << "], grid ["
+              << formatGridDim(k.grid[0]) << ", " << formatGridDim(k.grid[1])
+              << ", " << formatGridDim(k.grid[2]) << "], " << k.report.registers
+              << " registers, " << k.report.spillStores + k.report.spillLoads
+              << " spill bytes, " << k.report.stackBytes << " stack bytes, "
+              << k.report.sharedBytes + k.sharedMemoryBytes
+              << " shared bytes, cubin " << formatBytes(k.cubin.size())
+              << ", ptx " << formatBytes(k.ptx.size()) << "\n";
   return 0;
 }
 
@@ -320,6 +337,15 @@ int main(int argc, char **argv) {
 
   SessionOptions options;
   options.device = o.device;
+  options.sim.checks = !o.simNoChecks;
+  if (!o.simSeed.empty()) {
+    char *end = nullptr;
+    errno = 0;
+    unsigned long long n = std::strtoull(o.simSeed.c_str(), &end, 10);
+    if (errno || end == o.simSeed.c_str() || *end || o.simSeed[0] == '-')
+      return fail("--sim-seed: '" + o.simSeed + "' is not an integer");
+    options.sim.seed = n;
+  }
   if (!o.maxMemory.empty()) {
     Expected<int64_t> limit = parseByteSize(o.maxMemory);
     if (!limit)

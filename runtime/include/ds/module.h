@@ -267,8 +267,31 @@ struct PtxasReport {
   int64_t spillLoads = 0;
   int64_t stackBytes = 0;
   std::string log;
+  int64_t sharedBytes = 0; ///< static shared memory per CTA
 };
 
+/// A grid dim as a function of the token count T: ceil((perToken · T +
+/// fixed) / divisor) blocks; 0 blocks skips the launch.
+struct GridDim {
+  int64_t perToken = 0;
+  int64_t fixed = 1;
+  int64_t divisor = 1;
+  /// The block count at `tokens` (unchecked; the verifier bounds the parts).
+  int64_t at(int64_t tokens) const {
+    return (perToken * tokens + fixed + divisor - 1) / divisor;
+  }
+};
+
+/// "ceil((4*T + 3) / 128)", "8*T", "12": for messages and --info.
+std::string formatGridDim(const GridDim &g);
+
+/// The largest grid dim a kernel may ask for (CUDA's grid.x limit; y and z
+/// are checked against 65535).
+inline constexpr int64_t kMaxGridX = (int64_t(1) << 31) - 1;
+
+/// A compiled kernel (design §6): one `extern "C" __global__` entry whose one
+/// parameter is a ds::KernelArgs (codegen/cuda/ds_kernel.cuh): the launch's
+/// buffers, operands then results, and the token count.
 struct Kernel {
   std::string name;
   std::string entry; ///< the extern "C" __global__ function
@@ -276,8 +299,13 @@ struct Kernel {
   std::vector<uint8_t> cubin;
   std::string ptx;
   std::array<int32_t, 3> block{1, 1, 1};
-  int64_t sharedMemoryBytes = 0;
+  int64_t sharedMemoryBytes = 0; ///< dynamic shared memory per CTA
   PtxasReport report;
+  std::array<GridDim, 3> grid{};
+  /// The grid at `tokens`.
+  std::array<int64_t, 3> gridAt(int64_t tokens) const {
+    return {grid[0].at(tokens), grid[1].at(tokens), grid[2].at(tokens)};
+  }
 };
 
 struct Module {

@@ -11,8 +11,9 @@
 //
 // Devices: "cpu" (the reference backend, lib/cpu_backend.cpp: each launch
 // calls the runtime/cpu op ds-interp calls for the same moe op, so results
-// are bit-identical to ds-interp). "sim" and "cuda" are named but not
-// available in this build.
+// are bit-identical to ds-interp). "sim" runs the module's own kernels on
+// the CPU (design §7a; in builds with Boost.Context); "cuda" is named but
+// not available in this build.
 //
 //===----------------------------------------------------------------------===//
 
@@ -31,8 +32,15 @@
 
 namespace ds {
 
+/// The sim device's settings (design §7a).
+struct SimOptions {
+  uint64_t seed = 1;  ///< the seed of the thread schedule
+  bool checks = true; ///< the hazard checks (bounds, read-only, races)
+};
+
 struct SessionOptions {
   std::string device = "cpu";
+  SimOptions sim;
   /// The largest token count a run may have; the arena is sized for it (a
   /// plan is valid for every T: docs/compile-path.md §3). Unset: each
   /// entry's plan.maxTokens, capped by the model's limit. Above the model's

@@ -20,6 +20,8 @@ struct Dim;
 
 struct BlockDims;
 
+struct GridDim;
+
 struct Transform;
 struct TransformBuilder;
 
@@ -667,6 +669,37 @@ FLATBUFFERS_MANUALLY_ALIGNED_STRUCT(4) BlockDims FLATBUFFERS_FINAL_CLASS {
   }
 };
 FLATBUFFERS_STRUCT_END(BlockDims, 12);
+
+/// A grid dim as a function of the token count T: ceil((per_token · T +
+/// fixed) / divisor) blocks (none: the launch is skipped).
+FLATBUFFERS_MANUALLY_ALIGNED_STRUCT(8) GridDim FLATBUFFERS_FINAL_CLASS {
+ private:
+  int64_t per_token_;
+  int64_t fixed_;
+  int64_t divisor_;
+
+ public:
+  GridDim()
+      : per_token_(0),
+        fixed_(0),
+        divisor_(0) {
+  }
+  GridDim(int64_t _per_token, int64_t _fixed, int64_t _divisor)
+      : per_token_(flatbuffers::EndianScalar(_per_token)),
+        fixed_(flatbuffers::EndianScalar(_fixed)),
+        divisor_(flatbuffers::EndianScalar(_divisor)) {
+  }
+  int64_t per_token() const {
+    return flatbuffers::EndianScalar(per_token_);
+  }
+  int64_t fixed() const {
+    return flatbuffers::EndianScalar(fixed_);
+  }
+  int64_t divisor() const {
+    return flatbuffers::EndianScalar(divisor_);
+  }
+};
+FLATBUFFERS_STRUCT_END(GridDim, 24);
 
 /// A load-time rewrite of a parameter (reserved: none exist in version 1).
 struct Transform FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
@@ -2777,7 +2810,8 @@ struct PtxasReport FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
     VT_SPILL_STORES = 6,
     VT_SPILL_LOADS = 8,
     VT_STACK_BYTES = 10,
-    VT_LOG = 12
+    VT_LOG = 12,
+    VT_SHARED_BYTES = 14
   };
   int64_t registers() const {
     return GetField<int64_t>(VT_REGISTERS, 0);
@@ -2794,6 +2828,10 @@ struct PtxasReport FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
   const flatbuffers::String *log() const {
     return GetPointer<const flatbuffers::String *>(VT_LOG);
   }
+  /// Static shared memory per CTA (ptxas's "smem").
+  int64_t shared_bytes() const {
+    return GetField<int64_t>(VT_SHARED_BYTES, 0);
+  }
   bool Verify(flatbuffers::Verifier &verifier) const {
     return VerifyTableStart(verifier) &&
            VerifyField<int64_t>(verifier, VT_REGISTERS, 8) &&
@@ -2802,6 +2840,7 @@ struct PtxasReport FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
            VerifyField<int64_t>(verifier, VT_STACK_BYTES, 8) &&
            VerifyOffset(verifier, VT_LOG) &&
            verifier.VerifyString(log()) &&
+           VerifyField<int64_t>(verifier, VT_SHARED_BYTES, 8) &&
            verifier.EndTable();
   }
 };
@@ -2825,6 +2864,9 @@ struct PtxasReportBuilder {
   void add_log(flatbuffers::Offset<flatbuffers::String> log) {
     fbb_.AddOffset(PtxasReport::VT_LOG, log);
   }
+  void add_shared_bytes(int64_t shared_bytes) {
+    fbb_.AddElement<int64_t>(PtxasReport::VT_SHARED_BYTES, shared_bytes, 0);
+  }
   explicit PtxasReportBuilder(flatbuffers::FlatBufferBuilder &_fbb)
         : fbb_(_fbb) {
     start_ = fbb_.StartTable();
@@ -2842,8 +2884,10 @@ inline flatbuffers::Offset<PtxasReport> CreatePtxasReport(
     int64_t spill_stores = 0,
     int64_t spill_loads = 0,
     int64_t stack_bytes = 0,
-    flatbuffers::Offset<flatbuffers::String> log = 0) {
+    flatbuffers::Offset<flatbuffers::String> log = 0,
+    int64_t shared_bytes = 0) {
   PtxasReportBuilder builder_(_fbb);
+  builder_.add_shared_bytes(shared_bytes);
   builder_.add_stack_bytes(stack_bytes);
   builder_.add_spill_loads(spill_loads);
   builder_.add_spill_stores(spill_stores);
@@ -2858,7 +2902,8 @@ inline flatbuffers::Offset<PtxasReport> CreatePtxasReportDirect(
     int64_t spill_stores = 0,
     int64_t spill_loads = 0,
     int64_t stack_bytes = 0,
-    const char *log = nullptr) {
+    const char *log = nullptr,
+    int64_t shared_bytes = 0) {
   auto log__ = log ? _fbb.CreateString(log) : 0;
   return ds::fb::CreatePtxasReport(
       _fbb,
@@ -2866,9 +2911,13 @@ inline flatbuffers::Offset<PtxasReport> CreatePtxasReportDirect(
       spill_stores,
       spill_loads,
       stack_bytes,
-      log__);
+      log__,
+      shared_bytes);
 }
 
+/// A compiled kernel: one extern "C" __global__ entry taking one
+/// ds::KernelArgs (codegen/cuda/ds_kernel.cuh): the launch's buffers (its
+/// operands, then its results) and T.
 struct Kernel FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
   typedef KernelBuilder Builder;
   enum FlatBuffersVTableOffset FLATBUFFERS_VTABLE_UNDERLYING_TYPE {
@@ -2879,7 +2928,8 @@ struct Kernel FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
     VT_PTX = 12,
     VT_BLOCK = 14,
     VT_SHARED_MEMORY_BYTES = 16,
-    VT_REPORT = 18
+    VT_REPORT = 18,
+    VT_GRID = 20
   };
   const flatbuffers::String *name() const {
     return GetPointer<const flatbuffers::String *>(VT_NAME);
@@ -2888,6 +2938,7 @@ struct Kernel FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
   const flatbuffers::String *entry() const {
     return GetPointer<const flatbuffers::String *>(VT_ENTRY);
   }
+  /// Self-contained CUDA C++ (NVRTC, or the sim's host compiler).
   const flatbuffers::String *source() const {
     return GetPointer<const flatbuffers::String *>(VT_SOURCE);
   }
@@ -2900,11 +2951,16 @@ struct Kernel FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
   const ds::fb::BlockDims *block() const {
     return GetStruct<const ds::fb::BlockDims *>(VT_BLOCK);
   }
+  /// Dynamic shared memory per CTA.
   int64_t shared_memory_bytes() const {
     return GetField<int64_t>(VT_SHARED_MEMORY_BYTES, 0);
   }
   const ds::fb::PtxasReport *report() const {
     return GetPointer<const ds::fb::PtxasReport *>(VT_REPORT);
+  }
+  /// x, y, z.
+  const flatbuffers::Vector<const ds::fb::GridDim *> *grid() const {
+    return GetPointer<const flatbuffers::Vector<const ds::fb::GridDim *> *>(VT_GRID);
   }
   bool Verify(flatbuffers::Verifier &verifier) const {
     return VerifyTableStart(verifier) &&
@@ -2922,6 +2978,8 @@ struct Kernel FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
            VerifyField<int64_t>(verifier, VT_SHARED_MEMORY_BYTES, 8) &&
            VerifyOffset(verifier, VT_REPORT) &&
            verifier.VerifyTable(report()) &&
+           VerifyOffset(verifier, VT_GRID) &&
+           verifier.VerifyVector(grid()) &&
            verifier.EndTable();
   }
 };
@@ -2954,6 +3012,9 @@ struct KernelBuilder {
   void add_report(flatbuffers::Offset<ds::fb::PtxasReport> report) {
     fbb_.AddOffset(Kernel::VT_REPORT, report);
   }
+  void add_grid(flatbuffers::Offset<flatbuffers::Vector<const ds::fb::GridDim *>> grid) {
+    fbb_.AddOffset(Kernel::VT_GRID, grid);
+  }
   explicit KernelBuilder(flatbuffers::FlatBufferBuilder &_fbb)
         : fbb_(_fbb) {
     start_ = fbb_.StartTable();
@@ -2974,9 +3035,11 @@ inline flatbuffers::Offset<Kernel> CreateKernel(
     flatbuffers::Offset<flatbuffers::String> ptx = 0,
     const ds::fb::BlockDims *block = nullptr,
     int64_t shared_memory_bytes = 0,
-    flatbuffers::Offset<ds::fb::PtxasReport> report = 0) {
+    flatbuffers::Offset<ds::fb::PtxasReport> report = 0,
+    flatbuffers::Offset<flatbuffers::Vector<const ds::fb::GridDim *>> grid = 0) {
   KernelBuilder builder_(_fbb);
   builder_.add_shared_memory_bytes(shared_memory_bytes);
+  builder_.add_grid(grid);
   builder_.add_report(report);
   builder_.add_block(block);
   builder_.add_ptx(ptx);
@@ -2996,12 +3059,14 @@ inline flatbuffers::Offset<Kernel> CreateKernelDirect(
     const char *ptx = nullptr,
     const ds::fb::BlockDims *block = nullptr,
     int64_t shared_memory_bytes = 0,
-    flatbuffers::Offset<ds::fb::PtxasReport> report = 0) {
+    flatbuffers::Offset<ds::fb::PtxasReport> report = 0,
+    const std::vector<ds::fb::GridDim> *grid = nullptr) {
   auto name__ = name ? _fbb.CreateString(name) : 0;
   auto entry__ = entry ? _fbb.CreateString(entry) : 0;
   auto source__ = source ? _fbb.CreateString(source) : 0;
   auto cubin__ = cubin ? _fbb.CreateVector<uint8_t>(*cubin) : 0;
   auto ptx__ = ptx ? _fbb.CreateString(ptx) : 0;
+  auto grid__ = grid ? _fbb.CreateVectorOfStructs<ds::fb::GridDim>(*grid) : 0;
   return ds::fb::CreateKernel(
       _fbb,
       name__,
@@ -3011,7 +3076,8 @@ inline flatbuffers::Offset<Kernel> CreateKernelDirect(
       ptx__,
       block,
       shared_memory_bytes,
-      report);
+      report,
+      grid__);
 }
 
 struct Module FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {

@@ -28,45 +28,8 @@
 #define DS_SIM_CUDA_SIM_H
 
 #if defined(__CUDACC__)
-//===- The device side: plain CUDA
-//-----------------------------------------===//
 
-#include <cuda_bf16.h>
-#include <cuda_fp16.h>
-
-namespace ds {
-template <class T> using gptr = T *;
-template <class T> using sptr = T *;
-template <class T> __device__ __forceinline__ T *raw(T *p) { return p; }
-template <class U, class T> __device__ __forceinline__ U *ptr_cast(T *p) {
-  return reinterpret_cast<U *>(p);
-}
-template <class T> __device__ __forceinline__ T ld_global(const T *p) {
-  return *p;
-}
-template <class T> __device__ __forceinline__ void st_global(T *p, T v) {
-  *p = v;
-}
-template <class T> __device__ __forceinline__ T ld_shared(const T *p) {
-  return *p;
-}
-template <class T> __device__ __forceinline__ void st_shared(T *p, T v) {
-  *p = v;
-}
-/// bar.sync id, count: the named barrier `id` (1..15; 0 is __syncthreads)
-/// for `count` threads (a multiple of 32).
-__device__ __forceinline__ void bar_sync(unsigned id, unsigned count) {
-  asm volatile("bar.sync %0, %1;" ::"r"(id), "r"(count) : "memory");
-}
-} // namespace ds
-
-#define DS_SHARED(T, name, count)                                              \
-  __shared__ __align__(16) T ds_shared_##name[(count)];                        \
-  T *name = ds_shared_##name
-#define DS_DYNAMIC_SHARED(T, name)                                             \
-  extern __shared__ __align__(16) unsigned char ds_dynamic_shared[];           \
-  T *name = reinterpret_cast<T *>(ds_dynamic_shared)
-#define DS_SIM_EXPORT(name)
+#include "ds/sim/cuda_device.h"
 
 #else
 //===- The host side: the sim's execution model
