@@ -97,6 +97,7 @@ __device__ __forceinline__ void ldmatrix_x2_trans(unsigned r[2],
 #else // the sim
 
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 
 namespace ds {
@@ -162,6 +163,15 @@ inline void mma(float d[4], const unsigned a[4], const unsigned b[2],
 inline void ldmatrix(unsigned *r, int count, bool trans, sptr<const void> row,
                      const char *what, const char *file, int line) {
   uintptr_t mine = reinterpret_cast<uintptr_t>(raw(row));
+  // PTX: each row address is 16-byte aligned (a row is 8 16-bit values).
+  if (mine % 16 != 0) {
+    char message[160];
+    std::snprintf(message, sizeof message,
+                  "%s: row address %p is not 16-byte aligned (a wrong "
+                  "fragment address)",
+                  what, reinterpret_cast<const void *>(mine));
+    sim::detail::hazard(message, file, line);
+  }
   sim::WarpValues<uintptr_t> all =
       sim::warpExchange(0xffffffffu, mine, what, file, line);
   int lane = static_cast<int>(sim::laneId());

@@ -103,6 +103,27 @@ TEST(MmaPrimitives, APartialWarpIsAHazard) {
   EXPECT_NE(s.message().find("ldmatrix"), std::string::npos) << s.message();
 }
 
+TEST(MmaPrimitives, AWrongLdmatrixFragmentIsAHazard) {
+  // A planted bug: fragment row addresses one element off. The sim names
+  // the kernel, the block, the thread and the address.
+  std::vector<unsigned short> a(256, 0x3f80);
+  std::vector<float> d(32);
+  ds::sim::Device dev;
+  ASSERT_TRUE(dev.registerBuffer(a.data(), 512, "a", true).ok());
+  ASSERT_TRUE(dev.registerBuffer(d.data(), 128, "d").ok());
+  ds::Status s = ds::sim::launch(dev, mma_tile_wrong_fragment,
+                                 "mma_tile_wrong_fragment", {1}, {32}, 0,
+                                 a.data(), d.data());
+  ASSERT_FALSE(s.ok());
+  const std::string &m = s.message();
+  EXPECT_NE(m.find("kernel 'mma_tile_wrong_fragment'"), std::string::npos)
+      << m;
+  EXPECT_NE(m.find("block (0,0,0)"), std::string::npos) << m;
+  EXPECT_NE(m.find("thread ("), std::string::npos) << m;
+  EXPECT_NE(m.find("row address 0x"), std::string::npos) << m;
+  EXPECT_NE(m.find("not 16-byte aligned"), std::string::npos) << m;
+}
+
 TEST(MmaPrimitives, CompilesWithNvrtcToMmaSync) {
   std::ifstream in(DS_MMA_KERNELS);
   std::ostringstream text;

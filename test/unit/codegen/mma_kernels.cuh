@@ -58,3 +58,19 @@ extern "C" __global__ void mma_tile(ds::gptr<const unsigned short> a,
   d[(g + 8) * 8 + 2 * q + 1] = fd[3];
 }
 DS_SIM_EXPORT(mma_tile)
+
+/// A planted bug: the A fragment's row addresses one element off (2 bytes),
+/// so every lane's ldmatrix row is misaligned and straddles two rows.
+extern "C" __global__ void mma_tile_wrong_fragment(
+    ds::gptr<const unsigned short> a, ds::gptr<float> d) {
+  DS_SHARED(unsigned short, sa, 16 * 16 + 8);
+  unsigned lane = threadIdx.x;
+  for (unsigned i = lane; i < 16 * 16; i += 32)
+    sa[i] = a[i];
+  __syncthreads();
+  unsigned fa[4];
+  unsigned row = lane % 8 + 8 * ((lane / 8) % 2);
+  ds::ldmatrix_x4(fa, sa + row * 16 + 8 * (lane / 16) + 1);
+  d[lane] = float(fa[0] & 0xffffu);
+}
+DS_SIM_EXPORT(mma_tile_wrong_fragment)
