@@ -43,9 +43,12 @@
 //    16-byte stores. Shared: max(BQ·rowQ, BQ·rowV, 2·BKV·(rowQ + rowV))
 //    elements (rowQ, rowV: the padded row lengths of DQ, DV).
 //  - FFMA (T float, or bf16 / f16 with DQ % 16 != 0 or DV % 8 != 0; BQ a
-//    multiple of kWarps, BKV % 32 == 0): each warp owns BQ / kWarps rows,
-//    lane l scores keys l, l + 32, ... of the tile from fp32 shared tiles
-//    (K rows padded to an odd length), the row max is a warp reduction, the
+//    multiple of kWarps, BKV % 32 == 0 or BKV 16 / 8): each warp owns
+//    BQ / kWarps rows, lane l scores keys l, l + 32, ... of the tile (BKV
+//    16 / 8: 2 / 4 lanes share a key, each summing every 2nd / 4th product,
+//    then a shuffle; that lets DQ = DV = 128 fit with BKV = 16) from fp32
+//    shared tiles (K rows padded to an odd length), the row max is a warp
+//    reduction, the
 //    probabilities go through shared memory and lane l accumulates output
 //    columns l, l + 32, ...; K/V by 4-byte cp.async (float) in 2 stages, or
 //    by scalar loads converted to fp32 (bf16 / f16). Shared: 4·(BQ·DQ +
@@ -466,12 +469,17 @@ DS_DEVICE void attentionFfma(gptr<const T> q, gptr<const T> k, gptr<const T> v,
                              sptr<float> smem) {
   using Shape = FfmaShape<BQ, BKV, DQ, DV>;
   constexpr int kThreads = kWarps * 32;
-  constexpr int kRows = BQ / kWarps;    // rows per warp
-  constexpr int kKeys = BKV / 32;       // keys per lane
+  constexpr int kRows = BQ / kWarps; // rows per warp
+  // BKV >= 32: lane l scores keys l, l + 32, ...; BKV < 32: kSplit lanes
+  // share a key, each summing every kSplit-th element of the dot product.
+  constexpr int kKeys = BKV >= 32 ? BKV / 32 : 1; // keys per lane
+  constexpr int kSplit = BKV >= 32 ? 1 : 32 / BKV;
   constexpr int kCols = (DV + 31) / 32; // output columns per lane
   const int h = blockIdx.y, j = h / (heads / kvHeads);
   const int t0 = blockIdx.x * BQ;
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+  const int mine = kSplit == 1 ? lane : lane % BKV; // the lane's first key
+  const int part = kSplit == 1 ? 0 : lane / BKV;    // its share of the dot
   const long qStride = long(heads) * DQ;
   const long kStride = long(kvHeads) * dk, vStride = long(kvHeads) * DV;
   gptr<const T> kHead = k + long(j) * dk;
@@ -521,22 +529,25 @@ DS_DEVICE void attentionFfma(gptr<const T> q, gptr<const T> k, gptr<const T> v,
     for (int r = 0; r < kRows; ++r)
       for (int i = 0; i < kKeys; ++i)
         s[r][i] = 0.0f;
-    for (int d = 0; d < DQ; ++d) {
+    for (int d = part; d < DQ; d += kSplit) {
       float kv[kKeys];
       for (int i = 0; i < kKeys; ++i)
-        kv[i] = kt[(32 * i + lane) * Shape::kKStride + d];
+        kv[i] = kt[(32 * i + mine) * Shape::kKStride + d];
       for (int r = 0; r < kRows; ++r) {
         float qv = qs[(row0 + r) * DQ + d];
         for (int i = 0; i < kKeys; ++i)
           s[r][i] += qv * kv[i];
       }
     }
+    for (int offset = BKV; offset < 32; offset *= 2) // kSplit > 1
+      for (int r = 0; r < kRows; ++r)
+        s[r][0] += __shfl_xor_sync(0xffffffffu, s[r][0], offset);
     const bool whole = vis.whole(key0);
     for (int r = 0; r < kRows; ++r) {
       float tileMax = negInf();
       for (int i = 0; i < kKeys; ++i) {
         float x = roundTo<T>(roundTo<T>(s[r][i]) * scale);
-        if (!whole && !vis.admits(pos0 + r, key0 + 32 * i + lane))
+        if (!whole && !vis.admits(pos0 + r, key0 + 32 * i + mine))
           x = negInf();
         s[r][i] = x;
         tileMax = fmaxf(tileMax, x);
@@ -550,11 +561,12 @@ DS_DEVICE void attentionFfma(gptr<const T> q, gptr<const T> k, gptr<const T> v,
       rowSum[r] *= alpha;
       for (int c = 0; c < kCols; ++c)
         acc[r][c] *= alpha;
-      for (int i = 0; i < kKeys; ++i) {
-        float p = expf(s[r][i] - base);
-        rowSum[r] += p;
-        ps[(row0 + r) * BKV + 32 * i + lane] = roundTo<T>(p);
-      }
+      if (part == 0)
+        for (int i = 0; i < kKeys; ++i) {
+          float p = expf(s[r][i] - base);
+          rowSum[r] += p;
+          ps[(row0 + r) * BKV + 32 * i + mine] = roundTo<T>(p);
+        }
     }
     __syncthreads();
     for (int key = 0; key < BKV; ++key) {
@@ -632,7 +644,8 @@ DS_DEVICE void attentionKernel(gptr<const T> q, gptr<const T> k,
         vec, ptr_cast<T>(smem));
   } else {
     static_assert(BQ % kWarps == 0, "whole rows per warp");
-    static_assert(BKV % 32 == 0, "BKV: whole keys per lane");
+    static_assert(BKV % 32 == 0 || BKV == 16 || BKV == 8,
+                  "BKV: whole keys per lane, or a key per 2 or 4 lanes");
     DS_SHARED(float, smem, (FfmaShape<BQ, BKV, DQ, DV>::kFloats));
     attentionFfma<T, BQ, BKV, kWarps, DQ, DV>(q, k, v, sharedKey, o, tokens,
                                               keys, heads, kvHeads, dk, dr,

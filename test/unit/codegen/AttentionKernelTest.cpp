@@ -242,6 +242,8 @@ const Kernel<Bf16> kBf16D32Dv24{
     attention_bf16_d32_dv24, "attention_bf16_d32_dv24", DType::BF16, 64, 32, 4};
 const Kernel<float> kF32D64{
     attention_f32_d64, "attention_f32_d64", DType::F32, 16, 32, 4};
+const Kernel<float> kF32D128{
+    attention_f32_d128, "attention_f32_d128", DType::F32, 16, 16, 4};
 const Kernel<float> kF32D16{
     attention_f32_d16, "attention_f32_d16", DType::F32, 16, 32, 4};
 const Kernel<float> kF32D32Dv24{
@@ -288,6 +290,9 @@ TEST(AttentionKernel, F32MatchesTheReference) {
   check(kF32D64, {70, 70, 2, 1, 64, 0, 64, sliding(13), 3.0f}, kF32Tol);
   for (Window w : {chunked(20), localGlobal(11, 5)})
     check(kF32D16, {70, 70, 4, 2, 16, 0, 16, w}, kF32Tol);
+  // BKV = 16: two lanes per key.
+  check(kF32D128, {20, 20, 2, 1, 128, 0, 128, sliding(13)}, kF32Tol);
+  check(kF32D128, {1, 40, 1, 1, 96, 32, 128, {}}, kF32Tol);
 }
 
 TEST(AttentionKernel, ScalarFallbacksMatchTheReference) {
@@ -344,7 +349,8 @@ TEST(AttentionKernel, CompilesWithNvrtcWithoutLocalMemory) {
   // The realistic shapes, the golden models' head dims, the FFMA path.
   const char *entries[] = {"attention_bf16_d128",     "attention_bf16_mla192",
                            "attention_bf16_d32_dv24", "attention_bf16_d16",
-                           "attention_f32_d64",       "attention_f32_d32_dv24"};
+                           "attention_f32_d64",       "attention_f32_d128",
+                           "attention_f32_d32_dv24"};
   std::vector<ds::codegen::KernelSource> sources;
   for (const char *entry : entries)
     sources.push_back({entry, entry, sourceOf(text.str(), entry)});

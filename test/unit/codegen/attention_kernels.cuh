@@ -35,6 +35,7 @@ DS_ATTENTION_ENTRY(attention_f16_d32, half, 32, 32, 2, 32, 32)
 DS_ATTENTION_ENTRY(attention_bf16_d32_dv24, nv_bfloat16, 64, 32, 4, 32, 24)
 // FFMA: fp32, and bf16 head dims the tensor-core path does not take.
 DS_ATTENTION_ENTRY(attention_f32_d64, float, 16, 32, 4, 64, 64)
+DS_ATTENTION_ENTRY(attention_f32_d128, float, 16, 16, 4, 128, 128)
 DS_ATTENTION_ENTRY(attention_f32_d16, float, 16, 32, 4, 16, 16)
 DS_ATTENTION_ENTRY(attention_f32_d32_dv24, float, 16, 32, 4, 32, 24)
 DS_ATTENTION_ENTRY(attention_bf16_d24_dv20, nv_bfloat16, 16, 32, 4, 24, 20)
