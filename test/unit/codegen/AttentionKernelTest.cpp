@@ -274,6 +274,11 @@ TEST(AttentionKernel, Bf16WindowsMatchTheReference) {
     for (Window w : {Window{}, sliding(13), sliding(1), chunked(20), chunked(7),
                      localGlobal(11, 5), localGlobal(6, 40)})
       check(kBf16D16, {t, t, 4, 2, 16, 0, 16, w}, kHalfTol, 11 + t);
+  // Rows after a prefix (S > T) over several query tiles, sink tiles that
+  // meet the window's tiles, groups of 3 heads.
+  check(kBf16D16, {70, 100, 6, 2, 16, 0, 16, localGlobal(11, 40)}, kHalfTol);
+  check(kBf16D16, {70, 100, 6, 2, 16, 0, 16, localGlobal(40, 33)}, kHalfTol);
+  check(kBf16D16, {70, 100, 3, 1, 16, 0, 16, chunked(33)}, kHalfTol);
 }
 
 TEST(AttentionKernel, MlaSharedKeyMatchesTheReference) {
