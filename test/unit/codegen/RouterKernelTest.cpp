@@ -5,8 +5,9 @@
 // codegen/cuda/router.cuh on the sim against the CPU reference
 // (ds::cpu::router): greedy, group_limited and noaux_tc selection, with and
 // without a correction bias, softmax and sigmoid scoring, E = 8, 64, 256,
-// K = 1, 2, 6, 8, groups (8, 4) and (4, 2), T = 1 and 5, bf16 and f32 x, the
-// 16-byte cp.async path and the scalar one; on random inputs and on inputs
+// K = 1, 2, 6, 8, groups (8, 4) and (4, 2), T = 1 and 5 (one, two and four
+// tokens per CTA), bf16 and f32 x, the 16-byte cp.async path and the scalar
+// one; on random inputs and on inputs
 // full of ties (small integers: equal logits, equal group scores). The
 // indices must equal the reference's exactly and the weights be within one
 // ulp of the out type (the sim computes every value as the reference does,
@@ -97,7 +98,7 @@ std::string onlyEntry(const std::string &text, const std::string &entry) {
 template <class T, class TG, class TB, class TW>
 using RouterFn = void (*)(ds::gptr<const T>, ds::gptr<const TG>,
                           ds::gptr<const TB>, ds::gptr<TW>, ds::gptr<int>, int,
-                          int, ds::RouterParams);
+                          int, int, ds::RouterParams);
 
 ds::RouterParams paramsOf(const ds::RouterConfig &c) {
   ds::RouterParams p{};
@@ -196,7 +197,7 @@ enum class Inputs { Random, Ties, Equal };
 /// exactly.
 template <class T, class TG, class TB, class TW>
 double run(RouterFn<T, TG, TB, TW> fn, const char *entry, unsigned threads,
-           const Case &c, int tokens, int hidden, Inputs inputs,
+           int perCta, const Case &c, int tokens, int hidden, Inputs inputs,
            uint64_t seed) {
   const DType tx = dtypeOf<T>(), tg = dtypeOf<TG>(), tb = dtypeOf<TB>(),
               tw = dtypeOf<TW>();
@@ -253,11 +254,11 @@ double run(RouterFn<T, TG, TB, TW> fn, const char *entry, unsigned threads,
   EXPECT_TRUE(
       dev.registerBuffer(bi.data(), bi.size() * sizeof(int), "indices").ok());
   ds::Status st = ds::sim::launch(
-      dev, fn, entry, {unsigned(tokens)}, {threads}, 0,
+      dev, fn, entry, {unsigned((tokens + perCta - 1) / perCta)}, {threads}, 0,
       reinterpret_cast<const T *>(bx.data()),
       reinterpret_cast<const TG *>(bg.data()),
       c.bias ? reinterpret_cast<const TB *>(bb.data()) : nullptr,
-      reinterpret_cast<TW *>(bw.data()), bi.data(), hidden, e,
+      reinterpret_cast<TW *>(bw.data()), bi.data(), tokens, hidden, e,
       paramsOf(c.config));
   EXPECT_TRUE(st.ok()) << st.message();
 
@@ -283,29 +284,36 @@ double run(RouterFn<T, TG, TB, TW> fn, const char *entry, unsigned threads,
 
 template <class T, class TG, class TB, class TW>
 void runAll(RouterFn<T, TG, TB, TW> fn, const char *entry, unsigned threads,
-            int maxExperts, std::initializer_list<int> hiddens) {
+            int perCta, int maxExperts, std::initializer_list<int> hiddens) {
   double worst = 0;
   uint64_t seed = 100;
   for (const Case &c : cases(maxExperts))
     for (int tokens : {1, 5})
       for (Inputs inputs : {Inputs::Random, Inputs::Ties, Inputs::Equal})
         for (int hidden : hiddens)
-          worst = std::max(worst, run(fn, entry, threads, c, tokens, hidden,
-                                      inputs, ++seed));
+          worst = std::max(worst, run(fn, entry, threads, perCta, c, tokens,
+                                      hidden, inputs, ++seed));
   std::cout << entry << ": worst weight " << worst << " ulps\n";
 }
 
 TEST(RouterKernel, Bf16MatchesTheReference) {
   // 72: 16-byte cp.async, two chunks and a partial one; 37: scalar loads.
-  runAll(router_bf16_256, "router_bf16_256", 256, 256, {72, 37});
+  runAll(router_bf16_256, "router_bf16_256", 256, 1, 256, {72, 37});
+}
+
+TEST(RouterKernel, Bf16FourTokensPerCtaMatchesTheReference) {
+  // T = 5: a full CTA and one with a single token.
+  runAll(router_bf16_256_t4, "router_bf16_256_t4", 256, 4, 256, {72, 37});
 }
 
 TEST(RouterKernel, F32MatchesTheReference) {
-  runAll(router_f32_128x256, "router_f32_128x256", 128, 256, {40, 21});
+  runAll(router_f32_128x256, "router_f32_128x256", 128, 1, 256, {40, 21});
 }
 
 TEST(RouterKernel, MixedTypesMatchTheReference) {
-  runAll(router_bf16_f32_64, "router_bf16_f32_64", 64, 64, {48, 50});
+  runAll(router_f32_bf16_128_t2, "router_f32_bf16_128_t2", 128, 2, 128,
+         {72, 45});
+  runAll(router_bf16_f32_64_t2, "router_bf16_f32_64_t2", 64, 2, 64, {48, 50});
 }
 
 TEST(RouterKernel, CompilesWithNvrtcWithoutLocalMemory) {
@@ -317,8 +325,9 @@ TEST(RouterKernel, CompilesWithNvrtcWithoutLocalMemory) {
   options.extraOptions = {std::string("-I") + DS_SOURCE_DIR,
                           std::string("-I") + DS_RUNTIME_INCLUDE_DIR,
                           std::string("-I") + DS_CUDA_INCLUDE_DIR};
-  const char *entries[] = {"router_bf16_256", "router_f32_128x256",
-                           "router_bf16_f32_64"};
+  const char *entries[] = {"router_bf16_256", "router_bf16_256_t4",
+                           "router_f32_128x256", "router_f32_bf16_128_t2",
+                           "router_bf16_f32_64_t2"};
   std::vector<ds::codegen::KernelSource> sources;
   for (const char *entry : entries)
     sources.push_back({entry, entry, onlyEntry(text.str(), entry)});
