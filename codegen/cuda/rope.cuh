@@ -33,9 +33,11 @@
 // contracts nothing into an FMA (the f32 form would differ from the
 // reference otherwise). Only cos/sin differ from the reference: sincosf
 // (full range, no local memory, at most 2 fp32 ulps) on the device, the
-// host's std::cos / std::sin (the reference's own) on the sim. The rounding
-// to bf16/f16 absorbs that almost always; f32 results may differ by a few
-// ulps.
+// host's std::cos / std::sin (the reference's own) on the sim, which
+// therefore agrees bit for bit. On the device the rounding of c and s to
+// bf16/f16 absorbs that almost always and f32 results differ by a few ulps,
+// except where y_a or y_b cancels (a·c ≈ b·s), where the difference is a few
+// ulps of the products rather than of the result.
 //
 // Accesses: when every pair's elements lie in 16-byte aligned vectors
 // (HalfSplit: d/2 a multiple of 16/sizeof(T); Interleaved: d a multiple of

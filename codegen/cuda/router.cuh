@@ -397,6 +397,8 @@ DS_DEVICE void routerKernel(gptr<const T> x, gptr<const TG> gate,
     }
     __syncthreads(); // stage s is refilled two chunks on
   }
+  cp_async_wait<0>(); // (hidden = 0 leaves the first group pending)
+  __syncthreads();    // the scratch below overwrites the gate tile
 
   sptr<float> scratch = ptr_cast<float>(gateTile);
   auto slot = [&](int which, int t) {
