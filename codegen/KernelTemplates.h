@@ -56,6 +56,8 @@ public:
 
   /// The C++ spelling of an element type ("__nv_bfloat16").
   static std::string cType(ds::DType type);
+  /// The dtype in kernel names ("bf16").
+  static std::string typeTag(ds::DType type);
   mlir::Attribute type(ds::DType dtype);
   mlir::Attribute text(llvm::StringRef value);
   mlir::Attribute i32(int64_t value);
@@ -103,6 +105,8 @@ llvm::Expected<GeneratedKernel> emitNorm(KernelEntry &k,
                                          const ds::KernelConfig &config);
 llvm::Expected<GeneratedKernel> emitElementwise(KernelEntry &k,
                                                 const ds::KernelConfig &config);
+llvm::Expected<GeneratedKernel> emitAttention(KernelEntry &k,
+                                              const ds::KernelConfig &config);
 
 } // namespace ds::codegen
 

@@ -92,6 +92,10 @@ std::string KernelEntry::cType(ds::DType type) {
   return "unsigned char";
 }
 
+std::string KernelEntry::typeTag(ds::DType type) {
+  return llvm::StringRef(ds::dtypeName(type)).lower();
+}
+
 Attribute KernelEntry::type(ds::DType dtype) {
   return emitc::OpaqueAttr::get(&Context, cType(dtype));
 }
@@ -285,6 +289,8 @@ ds::codegen::generateKernel(MLIRContext &context, const ds::EntryPoint &entry,
     return emitNorm(k, config);
   case ds::OpKind::Elementwise:
     return emitElementwise(k, config);
+  case ds::OpKind::Attention:
+    return emitAttention(k, config);
   default:
     return unsupported(launch, "this build has no template for the op");
   }

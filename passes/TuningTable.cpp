@@ -338,15 +338,34 @@ std::vector<Config> ds::tuning::heuristicConfigs(const Problem &p,
       c.cluster = {1, 1};
       out.push_back(std::move(c));
     } else if (p.op == "attention") {
-      int64_t headDim = dim(p, "head_dim", 128);
+      // codegen/cuda/attention.cuh: tensor cores for bf16/f16 head dims of
+      // whole mma tiles, 16 query rows per warp; FFMA otherwise. KV tiles
+      // as deep as two stages of K and V fit in 48 KiB of static shared
+      // memory; one warp of queries while T fits in it.
+      int64_t dq = dim(p, "head_dim", 128), dv = dim(p, "v_head_dim", dq);
       Config c;
       c.maxTokens = maxTokens;
       bool decode = maxTokens != 0 && maxTokens <= 16;
-      c.variant = decode ? "split_kv" : (hopper ? "wgmma_fa" : "mma_sync_fa");
-      c.tile = {decode ? 64 : 128, headDim > 128 ? 64 : 128};
+      bool mma = p.dtype != "f32" && dq % 16 == 0 && dv % 8 == 0;
       c.stages = 2;
-      c.warps = decode ? 4 : 12;
       c.cluster = {1};
+      if (mma) {
+        c.variant = "mma_sync_fa";
+        c.warps = decode ? 1 : 4;
+        int64_t bkv = 64;
+        while (bkv > 16 && 2 * bkv * (dq + dv) * bytes > 48 * 1024)
+          bkv /= 2;
+        c.tile = {16 * c.warps, bkv};
+      } else {
+        c.variant = "fma_fa";
+        c.warps = 4;
+        int64_t bkv = 32;
+        while (bkv > 8 && 4 * (16 * dq + 2 * bkv * (dq | 1) + 2 * bkv * dv +
+                               16 * bkv) >
+                              48 * 1024)
+          bkv /= 2;
+        c.tile = {16, bkv};
+      }
       out.push_back(std::move(c));
     } else if (p.op == "router" || p.op == "dispatch" || p.op == "combine") {
       Config c = rowwiseConfig(dim(p, "hidden", dim(p, "experts", 256)),

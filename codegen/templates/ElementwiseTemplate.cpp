@@ -72,6 +72,7 @@ ds::codegen::emitElementwise(KernelEntry &k, const ds::KernelConfig &config) {
   }
   int64_t perBlock = 4 * int64_t(threads);
   return k.finish(
-      kind, threads,
+      std::string(kind) + "_" + KernelEntry::typeTag(k.buffer(y).dtype),
+      threads,
       {gridDim(n.perToken, n.fixed, perBlock), gridDim(0, 1), gridDim(0, 1)});
 }

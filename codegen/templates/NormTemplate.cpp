@@ -33,6 +33,6 @@ ds::codegen::emitNorm(KernelEntry &k, const ds::KernelConfig &config) {
           residual ? KernelEntry::Arg(k.pointer(y + 1)) : k.text("nullptr"),
           k.i32(d), k.f32(attrs.eps)});
   return k.finish(
-      "norm", threads,
+      "norm_" + KernelEntry::typeTag(k.buffer(x).dtype), threads,
       {gridDim(rows.perToken, rows.fixed), gridDim(0, 1), gridDim(0, 1)});
 }
