@@ -42,6 +42,16 @@ template <class T> DS_DEVICE T fromFloat(float v) {
   return FromFloat<T>::of(v);
 }
 
+/// a · b and a + b rounded once each: never contracted into an FMA (the
+/// reference's order of roundings, where a kernel must reproduce it).
+#if defined(__CUDACC__)
+DS_DEVICE float mulRn(float a, float b) { return __fmul_rn(a, b); }
+DS_DEVICE float addRn(float a, float b) { return __fadd_rn(a, b); }
+#else
+DS_DEVICE float mulRn(float a, float b) { return a * b; }
+DS_DEVICE float addRn(float a, float b) { return a + b; }
+#endif
+
 /// `v` rounded to T and back: the value a tensor of T holds.
 template <class T> DS_DEVICE float roundTo(float v) {
   return toFloat(fromFloat<T>(v));

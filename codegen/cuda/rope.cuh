@@ -64,13 +64,6 @@ namespace ds {
 namespace rope_detail {
 
 /// fp32 product and sum, never contracted into an FMA.
-#if defined(__CUDACC__)
-DS_DEVICE float mulRn(float a, float b) { return __fmul_rn(a, b); }
-DS_DEVICE float addRn(float a, float b) { return __fadd_rn(a, b); }
-#else
-DS_DEVICE float mulRn(float a, float b) { return a * b; }
-DS_DEVICE float addRn(float a, float b) { return a + b; }
-#endif
 
 /// (sin, cos) of `angle` in fp32: the accurate full-range sincosf on the
 /// device (no slow-path stack frame, unlike separate sinf/cosf calls), the

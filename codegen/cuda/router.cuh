@@ -90,13 +90,6 @@ struct RouterParams {
 
 namespace router_detail {
 
-#if defined(__CUDACC__)
-DS_DEVICE float mulRn(float a, float b) { return __fmul_rn(a, b); }
-DS_DEVICE float addRn(float a, float b) { return __fadd_rn(a, b); }
-#else
-DS_DEVICE float mulRn(float a, float b) { return a * b; }
-DS_DEVICE float addRn(float a, float b) { return a + b; }
-#endif
 
 template <class T, int kN> struct alignas(sizeof(T) * kN) Vec { T v[kN]; };
 
