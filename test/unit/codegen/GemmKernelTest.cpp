@@ -288,6 +288,12 @@ TEST(GemmKernel, F32MatchesTheReference) {
                {"gemm_f32_64", F, F, F, F, F, kNone, false, 64, 64, 128}, 3);
 }
 
+TEST(GemmKernel, F32WithRegisterEpilogueMatchesTheReference) {
+  runAllShapes(gemm_f32_128_k16,
+               {"gemm_f32_128_k16", F, F, F, F, F, kNone, false, 128, 128, 256},
+               16);
+}
+
 TEST(GemmKernel, DenseWeightsOfAnotherType) {
   runAllShapes(
       gemm_bf16_f32w_64,
@@ -482,6 +488,7 @@ std::string sourceFor(const std::string &text, const std::string &entry) {
   bool skipping = false;
   while (std::getline(in, line)) {
     bool invocation = line.rfind("DS_GEMM_ENTRY(", 0) == 0 ||
+                      line.rfind("DS_GEMM_ENTRY_K(", 0) == 0 ||
                       line.rfind("DS_GROUPED_ENTRY(", 0) == 0;
     if (invocation)
       skipping = line.find("(" + entry + ",") == std::string::npos;
@@ -503,12 +510,12 @@ TEST(GemmKernel, CompilesWithNvrtcWithoutLocalMemory) {
                           std::string("-I") + DS_RUNTIME_INCLUDE_DIR,
                           std::string("-I") + DS_CUDA_INCLUDE_DIR};
   const char *entries[] = {
-      "gemm_bf16_128",        "gemm_f16_64",        "gemm_f32_64",
-      "gemm_bf16_f32w_64",    "gemm_f32_bf16w_64",  "gemm_bf16_fp8_128",
-      "gemm_bf16_int8_64",    "gemm_f16_int4_64",   "gemm_bf16_int4_128",
-      "gemm_f32_fp8_64",      "gemm_f32_int4_64",   "grouped_bf16_128",
-      "grouped_f16_64",       "grouped_f32_64",     "grouped_bf16_fp8_128",
-      "grouped_bf16_int4_64", "grouped_f32_int8_64"};
+      "gemm_bf16_128",        "gemm_f16_64",          "gemm_f32_64",
+      "gemm_bf16_f32w_64",    "gemm_f32_bf16w_64",    "gemm_bf16_fp8_128",
+      "gemm_bf16_int8_64",    "gemm_f16_int4_64",     "gemm_bf16_int4_128",
+      "gemm_f32_fp8_64",      "gemm_f32_int4_64",     "gemm_f32_128_k16",
+      "grouped_bf16_128",     "grouped_f16_64",       "grouped_f32_64",
+      "grouped_bf16_fp8_128", "grouped_bf16_int4_64", "grouped_f32_int8_64"};
   std::vector<ds::codegen::KernelSource> sources;
   for (const char *e : entries)
     sources.push_back({e, e, sourceFor(text.str(), e)});
