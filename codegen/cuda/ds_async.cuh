@@ -1,4 +1,4 @@
-//===- ds_async.cuh - cp.async, global to shared ----------*- CUDA -*-===//
+//===- ds_async.cuh - cp.async: global-to-shared copies ------*- CUDA -*-===//
 //
 // Part of ds, an MLIR compiler for Mixture-of-Experts transformers.
 //
@@ -18,14 +18,24 @@
 // The PTX rules the sim keeps: a copy is complete, and its shared bytes
 // written, only when a wait_group retires its group (a copy not yet in a
 // committed group is retired by no wait_group; cp_async_wait_all commits
-// it first); the
-// bytes are visible to other threads only after a barrier that follows the
-// wait. The sim reads the global bytes at issue (bounds-checked there, so a
-// hazard names the issuing line) and writes the shared bytes, as the issuing
-// thread, when the wait retires the group: a kernel that reads a tile before
-// waiting reads stale data, and one that lets another thread read it without
-// a barrier is a shared-memory race. A thread that issues copies in one CTA
-// and never waits for them loses them (on a GPU they would land unobserved).
+// it first); the bytes are visible to other threads only after a barrier
+// that follows the wait. On a GPU the bytes may land at any moment between
+// the issue and the wait, so the sim writes the destination twice, as the
+// issuing thread: at issue it fills it with 0xFF (a NaN in every float
+// type) and at the wait that retires the group it stores the copied bytes.
+// It reads the global bytes at issue (bounds-checked there, so a hazard
+// names the issuing line). Hence:
+//   - a thread that reads its own tile before waiting reads 0xFF bytes;
+//   - issuing into bytes another thread read (or wrote) with no barrier in
+//     between (a stage refilled before everyone is done with it) is a
+//     shared-memory race at the issue;
+//   - another thread reading the tile before the issuer's wait and a
+//     following barrier is a race (at its read, or at the issuer's wait).
+// A thread that issues copies in one CTA and never waits for them loses
+// them (on a GPU they would land unobserved). A launch that ends with a
+// hazard leaves its threads' copies pending: call
+// async_detail::forgetPendingCopies() before the next launch on that OS
+// thread (the sim runtime has no hook for it yet).
 //
 //===----------------------------------------------------------------------===//
 
@@ -78,6 +88,9 @@ __device__ __forceinline__ void cp_async_wait_all() {
 namespace ds {
 namespace async_detail {
 
+/// What a destination holds between the issue and the wait.
+constexpr unsigned char kPendingByte = 0xff;
+
 struct Copy {
   unsigned char *dst;
   unsigned char bytes[16];
@@ -97,6 +110,13 @@ inline std::unordered_map<const sim::Thread *, Pending> &pendingCopies() {
   static thread_local std::unordered_map<const sim::Thread *, Pending> map;
   return map;
 }
+
+/// Drops every pending copy of this OS thread's simulated threads. A launch
+/// that ends with a hazard abandons its threads with their copies pending,
+/// and the next launch's threads may have the same Thread slots and block
+/// indices (and its shared memory the same address): call it after such a
+/// launch (the launcher does not know about cp.async).
+inline void forgetPendingCopies() { pendingCopies().clear(); }
 
 /// The calling thread's state; state left by a thread of another CTA that
 /// had the same slot is dropped.
@@ -134,6 +154,9 @@ inline void cp_async(sptr<void> dst, gptr<const void> src, int srcBytes,
                         line);
   if (srcBytes < 0 || srcBytes > kBytes)
     sim::detail::hazard("cp.async: src-size outside 0 .. cp-size", file, line);
+  // The destination is written from the issue on (see the header).
+  sim::detail::check(d, static_cast<size_t>(kBytes), sim::kWrite, sim::kShared);
+  std::memset(d, async_detail::kPendingByte, static_cast<size_t>(kBytes));
   async_detail::Copy c{};
   c.dst = d;
   c.size = kBytes;
