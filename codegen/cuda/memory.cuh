@@ -146,23 +146,22 @@ struct CopyBox {
 
 namespace copy_detail {
 
-/// The box right-aligned to kMaxCopyRank dims (dim kMaxCopyRank-1 innermost;
-/// leading dims of size 1) in element strides, with the inner dims that are
-/// contiguous in both buffers merged into the inner run. Every array is
-/// indexed by constants only (fully unrolled loops), so it lives in
-/// registers.
-struct Plan {
-  long long n[kMaxCopyRank];   ///< sizes; the inner dim is the run
-  long long src[kMaxCopyRank]; ///< src element stride of each box dim
-  long long dst[kMaxCopyRank]; ///< dst element stride of each box dim
-  long long srcBase, dstBase;  ///< element offsets of the box's origin
-  long long count;             ///< elements in the box
-  int outer;                   ///< the outermost dim of size > 1, or -1
+/// The box right-aligned to kR dims (dim kR-1 innermost; leading dims of
+/// size 1) in element strides, with the inner dims that are contiguous in
+/// both buffers merged into the inner run. Every array is indexed by
+/// constants only (fully unrolled loops), so it lives in registers.
+template <int kR> struct Plan {
+  int n[kR];                  ///< sizes; the inner dim is the run
+  long long src[kR];          ///< src element stride of each box dim
+  long long dst[kR];          ///< dst element stride of each box dim
+  long long srcBase, dstBase; ///< element offsets of the box's origin
+  long long count;            ///< elements in the box
+  int outer;                  ///< the outermost dim of size > 1, or -1
 };
 
 /// `box.field[d]` for the right-aligned dim `s` (`pad` for a leading dim).
 #define DS_COPY_ALIGNED(out, field, pad)                                       \
-  DS_UNROLL for (int s = 0; s < kMaxCopyRank; ++s) {                           \
+  DS_UNROLL for (int s = 0; s < kR; ++s) {                                     \
     out[s] = (pad);                                                            \
     DS_UNROLL for (int d = 0; d <= s; ++d) {                                   \
       if (d == s - shift)                                                      \
@@ -170,12 +169,12 @@ struct Plan {
     }                                                                          \
   }
 
-DS_DEVICE Plan makePlan(const CopyBox &box) {
-  Plan p;
-  int shift = kMaxCopyRank - int(box.rank);
-  long long srcShape[kMaxCopyRank], dstShape[kMaxCopyRank],
-      srcOff[kMaxCopyRank], srcStride[kMaxCopyRank], dstOff[kMaxCopyRank];
-  DS_COPY_ALIGNED(p.n, sizes, 1)
+template <int kR> DS_DEVICE Plan<kR> makePlan(const CopyBox &box) {
+  Plan<kR> p;
+  int shift = kR - int(box.rank);
+  long long size[kR], srcShape[kR], dstShape[kR], srcOff[kR], srcStride[kR],
+      dstOff[kR];
+  DS_COPY_ALIGNED(size, sizes, 1)
   DS_COPY_ALIGNED(srcShape, srcShape, 1)
   DS_COPY_ALIGNED(srcOff, srcOffsets, 0)
   DS_COPY_ALIGNED(srcStride, srcStrides, 1)
@@ -185,23 +184,25 @@ DS_DEVICE Plan makePlan(const CopyBox &box) {
   p.srcBase = 0;
   p.dstBase = 0;
   p.count = 1;
-  DS_UNROLL for (int s = kMaxCopyRank - 1; s >= 0; --s) {
+  DS_UNROLL for (int s = kR - 1; s >= 0; --s) {
+    p.n[s] = int(size[s]);
     p.src[s] = srcStride[s] * srcRm;
     p.dst[s] = dstRm;
     p.srcBase += srcOff[s] * srcRm;
     p.dstBase += dstOff[s] * dstRm;
-    p.count *= p.n[s];
+    p.count *= size[s];
     srcRm *= srcShape[s];
     dstRm *= dstShape[s];
   }
-  // Merge outer dims into the run while they continue it in both buffers.
-  constexpr int kIn = kMaxCopyRank - 1;
+  // Merge outer dims into the run while they continue it in both buffers
+  // (the run may then exceed 2^24 elements: `run` below is 64-bit).
+  constexpr int kIn = kR - 1;
+  long long run = p.n[kIn];
   bool merging = true;
   DS_UNROLL for (int s = kIn - 1; s >= 0; --s) {
     if (merging && p.n[s] > 1) {
-      if (p.src[s] == p.n[kIn] * p.src[kIn] &&
-          p.dst[s] == p.n[kIn] * p.dst[kIn]) {
-        p.n[kIn] *= p.n[s];
+      if (p.src[s] == run * p.src[kIn] && p.dst[s] == run * p.dst[kIn]) {
+        run *= p.n[s];
         p.n[s] = 1;
       } else {
         merging = false;
@@ -218,15 +219,23 @@ DS_DEVICE Plan makePlan(const CopyBox &box) {
 
 #undef DS_COPY_ALIGNED
 
+/// The run length of `p` in elements: count over the outer dims' sizes.
+template <int kR> DS_DEVICE long long runOf(const Plan<kR> &p) {
+  long long rows = 1;
+  DS_UNROLL for (int s = 0; s < kR - 1; ++s) { rows *= p.n[s]; }
+  return p.count / rows;
+}
+
 /// Whether every row of the box starts 16-byte aligned in both buffers and
 /// runs contiguously over a multiple of 16 bytes.
-template <class T>
-DS_DEVICE bool vectorizable(const Plan &p, gptr<const T> src, gptr<T> dst) {
+template <class T, int kR>
+DS_DEVICE bool vectorizable(const Plan<kR> &p, long long run, gptr<const T> src,
+                            gptr<T> dst) {
   constexpr long long kV = 16 / sizeof(T);
-  constexpr int kIn = kMaxCopyRank - 1;
-  bool ok = sizeof(T) <= 16 && 16 % sizeof(T) == 0 && isAligned16(src) &&
-            isAligned16(dst) && p.src[kIn] == 1 && p.dst[kIn] == 1 &&
-            p.n[kIn] % kV == 0 && p.srcBase % kV == 0 && p.dstBase % kV == 0;
+  constexpr int kIn = kR - 1;
+  bool ok = isAligned16(src) && isAligned16(dst) && p.src[kIn] == 1 &&
+            p.dst[kIn] == 1 && run % kV == 0 && p.srcBase % kV == 0 &&
+            p.dstBase % kV == 0;
   DS_UNROLL for (int s = 0; s < kIn; ++s) {
     if (p.n[s] > 1)
       ok = ok && p.src[s] % kV == 0 && p.dst[s] % kV == 0;
@@ -235,40 +244,54 @@ DS_DEVICE bool vectorizable(const Plan &p, gptr<const T> src, gptr<T> dst) {
 }
 
 /// The box in units of U (kScale elements each; the plan's strides and
-/// offsets are divisible by it), items = rows × run units strided over the
-/// grid; Idx is the index type of the decomposition (32 bits when it fits).
-template <class U, class Idx, int kScale>
-DS_DEVICE void copyItems(gptr<const U> src, gptr<U> dst, const Plan &p) {
-  constexpr int kIn = kMaxCopyRank - 1;
-  Idx run = Idx(p.n[kIn] / kScale);
-  Idx items = Idx(p.count / kScale);
-  long long srcStride[kIn], dstStride[kIn];
+/// offsets are divisible by it): items = rows × run units, strided over the
+/// grid, kBatch of them in flight per thread. Idx is the index type of the
+/// decomposition (32 bits when it fits).
+template <class U, class Idx, int kScale, int kR>
+DS_DEVICE void copyItems(gptr<const U> src, gptr<U> dst, const Plan<kR> &p,
+                         long long runElements) {
+  constexpr int kIn = kR - 1;
+  constexpr int kBatch = 4;
+  Idx run = Idx(runElements / kScale);
+  long long items = p.count / kScale;
+  long long srcStride[kR], dstStride[kR];
   DS_UNROLL for (int k = 0; k < kIn; ++k) {
     srcStride[k] = p.src[k] / kScale;
     dstStride[k] = p.dst[k] / kScale;
   }
   long long srcIn = p.src[kIn], dstIn = p.dst[kIn];
   long long srcBase = p.srcBase / kScale, dstBase = p.dstBase / kScale;
-  Idx stride = Idx(blockDim.x) * Idx(gridDim.x);
-  for (Idx w = Idx(blockIdx.x) * Idx(blockDim.x) + Idx(threadIdx.x); w < items;
-       w += stride) {
-    Idx row = w / run;
-    Idx col = w - row * run;
-    long long s = srcBase + (long long)col * srcIn,
-              d = dstBase + (long long)col * dstIn;
-    DS_UNROLL for (int k = kIn - 1; k >= 0; --k) {
-      if (p.n[k] > 1) {
-        Idx r = row;
-        if (k != p.outer) {
-          Idx q = row / Idx(p.n[k]);
-          r = row - q * Idx(p.n[k]);
-          row = q;
+  long long stride = (long long)blockDim.x * gridDim.x;
+  for (long long w0 = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+       w0 < items; w0 += kBatch * stride) {
+    long long s[kBatch] = {}, d[kBatch] = {};
+    U v[kBatch] = {};
+    DS_UNROLL for (int b = 0; b < kBatch; ++b) {
+      if (w0 + b * stride < items) {
+        Idx w = Idx(w0 + b * stride);
+        Idx row = w / run;
+        Idx col = w - row * run;
+        s[b] = srcBase + (long long)col * srcIn;
+        d[b] = dstBase + (long long)col * dstIn;
+        DS_UNROLL for (int k = kIn - 1; k >= 0; --k) {
+          if (p.n[k] > 1) {
+            Idx r = row;
+            if (k != p.outer) {
+              Idx q = row / Idx(p.n[k]);
+              r = row - q * Idx(p.n[k]);
+              row = q;
+            }
+            s[b] += (long long)r * srcStride[k];
+            d[b] += (long long)r * dstStride[k];
+          }
         }
-        s += (long long)r * srcStride[k];
-        d += (long long)r * dstStride[k];
+        v[b] = src[s[b]];
       }
     }
-    dst[d] = U(src[s]);
+    DS_UNROLL for (int b = 0; b < kBatch; ++b) {
+      if (w0 + b * stride < items)
+        dst[d[b]] = v[b];
+    }
   }
 }
 
@@ -277,34 +300,43 @@ DS_DEVICE void copyItems(gptr<const U> src, gptr<U> dst, const Plan &p) {
 /// kernel.copy: dst[dstOffsets + i] = src[srcOffsets + i · srcStrides] for
 /// every index i of `box.sizes` (same element type T in both; any trivially
 /// copyable T of 1, 2, 4, 8 or 16 bytes: float, __nv_bfloat16, __half, int,
-/// long long, ...). dst keeps its elements outside the box.
+/// long long, ...). dst keeps its elements outside the box. box.rank must
+/// be at most kRankBound (the code generator passes the op's rank; register
+/// arrays are sized by it).
 ///
 /// Launch: any grid (a grid-stride loop over the box's units); one pass is
-/// grid.x = ceil(units / kThreads) with units = Π sizes / (16 / sizeof(T))
-/// on the vector path (else Π sizes) — e.g. for a box of T·R elements,
-/// ceil(T·R·sizeof(T) / (16·kThreads)). block = kThreads. No shared memory.
+/// grid.x = ceil(units / (4 · kThreads)) with units = Π sizes / (16 /
+/// sizeof(T)) on the vector path (else Π sizes) — e.g. for a box of T·R
+/// elements of 2 bytes, ceil(T·R / (32 · kThreads)). block = kThreads. No
+/// shared memory.
 /// Inner dims contiguous in both buffers are merged into one run; a box
 /// whose runs are contiguous (src stride 1), 16-byte aligned in both buffers
 /// and a multiple of 16 bytes long moves 16-byte vectors, otherwise single
-/// elements. Each unit decomposes its index with one 32-bit division per
-/// non-unit dim (64-bit when the box has 2^32 units or more).
-template <class T, int kThreads>
+/// elements; four units in flight per thread. Each unit decomposes its index
+/// with one 32-bit division per non-unit dim but the outermost (64-bit when
+/// the box has 2^32 units or more).
+template <class T, int kThreads, int kRankBound = kMaxCopyRank>
 DS_DEVICE void copyKernel(gptr<const T> src, gptr<T> dst, CopyBox box) {
-  copy_detail::Plan p = copy_detail::makePlan(box);
+  static_assert(kRankBound >= 1 && kRankBound <= kMaxCopyRank,
+                "a box has 0 .. kMaxCopyRank dims");
+  static_assert(sizeof(T) <= 16 && 16 % sizeof(T) == 0,
+                "elements of 1, 2, 4, 8 or 16 bytes");
+  copy_detail::Plan<kRankBound> p = copy_detail::makePlan<kRankBound>(box);
   if (p.count <= 0)
     return;
+  long long run = copy_detail::runOf(p);
   constexpr int kScale = 16 / sizeof(T);
-  if (copy_detail::vectorizable<T>(p, src, dst)) {
+  if (copy_detail::vectorizable<T>(p, run, src, dst)) {
     gptr<const uint4> s = ptr_cast<const uint4>(src);
     gptr<uint4> d = ptr_cast<uint4>(dst);
     if (p.count / kScale < (1ll << 32))
-      copy_detail::copyItems<uint4, unsigned, kScale>(s, d, p);
+      copy_detail::copyItems<uint4, unsigned, kScale>(s, d, p, run);
     else
-      copy_detail::copyItems<uint4, unsigned long long, kScale>(s, d, p);
+      copy_detail::copyItems<uint4, unsigned long long, kScale>(s, d, p, run);
   } else if (p.count < (1ll << 32)) {
-    copy_detail::copyItems<T, unsigned, 1>(src, dst, p);
+    copy_detail::copyItems<T, unsigned, 1>(src, dst, p, run);
   } else {
-    copy_detail::copyItems<T, unsigned long long, 1>(src, dst, p);
+    copy_detail::copyItems<T, unsigned long long, 1>(src, dst, p, run);
   }
 }
 

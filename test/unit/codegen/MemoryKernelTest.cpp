@@ -5,7 +5,7 @@
 // codegen/cuda/memory.cuh on the sim against the CPU reference, bit for bit:
 // embedding against ds::cpu::embedding (a bad id gives a zero row), copy
 // against the CPU backend's extractSlice + insertSlice (MLA's q_nope / q_pe
-// split and concat, strided boxes of rank 1 to 4, the bytes outside the box
+// split and concat, strided boxes of rank 0 to 5, the bytes outside the box
 // kept), fill against splatFloat / splatInt; and through NVRTC for sm_90a
 // without local memory, with 16-byte accesses in the PTX.
 //
@@ -191,7 +191,7 @@ TEST(MemoryKernel, CopySplitsAndConcatenatesLikeMla) {
           60);
 }
 
-TEST(MemoryKernel, CopyHandlesStridedBoxesOfRankOneToFour) {
+TEST(MemoryKernel, CopyHandlesStridedBoxesOfRankZeroToFive) {
   // Rank 4 with strides in two dims.
   runCopy(copy_f32, "copy_f32", DType::F32,
           {{4, 5, 6, 7},
@@ -218,6 +218,17 @@ TEST(MemoryKernel, CopyHandlesStridedBoxesOfRankOneToFour) {
           73);
   runCopy(copy_f32, "copy_f32", DType::F32,
           {{6, 4}, {3, 2}, {1, 3}, {2, 1}, {3, 1}, {0, 1}}, 74);
+  // Rank 0: one element.
+  runCopy(copy_f32, "copy_f32", DType::F32, {{}, {}, {}, {}, {}, {}}, 76);
+  // Rank 5 through the rank-8 instantiation.
+  runCopy(copy_f32, "copy_f32", DType::F32,
+          {{2, 3, 4, 5, 6},
+           {2, 2, 4, 3, 6},
+           {0, 1, 0, 1, 0},
+           {1, 1, 1, 2, 1},
+           {2, 2, 4, 2, 6},
+           {0, 0, 0, 1, 0}},
+          77);
   // int32, rank 3.
   runCopy(copy_i32, "copy_i32", DType::I32,
           {{3, 4, 5}, {3, 4, 5}, {1, 0, 2}, {1, 1, 1}, {2, 4, 3}, {0, 0, 1}},

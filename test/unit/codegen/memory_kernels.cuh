@@ -19,16 +19,17 @@
 DS_EMBEDDING_ENTRY(embedding_bf16_i32, __nv_bfloat16, __nv_bfloat16, int, 256)
 DS_EMBEDDING_ENTRY(embedding_f32_bf16_i64, float, __nv_bfloat16, long long, 128)
 
-#define DS_COPY_ENTRY(name, T, THREADS)                                        \
+#define DS_COPY_ENTRY(name, T, THREADS, RANK)                                  \
   extern "C" __global__ void name(ds::gptr<const T> src, ds::gptr<T> dst,      \
                                   ds::CopyBox box) {                           \
-    ds::copyKernel<T, THREADS>(src, dst, box);                                 \
+    ds::copyKernel<T, THREADS, RANK>(src, dst, box);                           \
   }                                                                            \
   DS_SIM_EXPORT(name)
 
-DS_COPY_ENTRY(copy_bf16, __nv_bfloat16, 256)
-DS_COPY_ENTRY(copy_f32, float, 128)
-DS_COPY_ENTRY(copy_i32, int, 128)
+// MLA's rank-3 split and concat; any rank up to 8; rank up to 4.
+DS_COPY_ENTRY(copy_bf16, __nv_bfloat16, 256, 3)
+DS_COPY_ENTRY(copy_f32, float, 128, 8)
+DS_COPY_ENTRY(copy_i32, int, 128, 4)
 
 #define DS_FILL_ENTRY(name, T, THREADS)                                        \
   extern "C" __global__ void name(ds::gptr<T> dst, long long n,                \
