@@ -154,11 +154,12 @@ DS_DEVICE void dispatchKernel(gptr<const T> x, gptr<const int> indices,
                 "a chunk is whole rounds of kThreads pairs");
   constexpr int kWarps = kThreads / 32;
   constexpr int kBuckets = kMaxExperts + 1; // the experts, then bad indices
-  constexpr int kBatch = 4;                 // index loads in flight
-  DS_SHARED(int, total, kBuckets);          // pairs per bucket
-  DS_SHARED(int, start, kBuckets + 1);      // the exclusive scan of total
-  DS_SHARED(int, next, kBuckets);           // pairs before, then next row
-  DS_SHARED(int, warpCount, kWarps *kBuckets);
+  constexpr int kWarpSlots = kWarps * kBuckets;
+  constexpr int kBatch = 4;              // index loads in flight
+  DS_SHARED(int, total, kBuckets);       // pairs per bucket
+  DS_SHARED(int, start, kBuckets + 1);   // the exclusive scan of total
+  DS_SHARED(int, next, kBuckets);        // pairs before, then next row
+  DS_SHARED(int, warpCount, kWarpSlots); // per warp and bucket, a round
   DS_SHARED(int, scratch, 32);
   DS_SHARED(int, dest, kPairsPerCta); // the row of each pair of the chunk
 
@@ -177,7 +178,7 @@ DS_DEVICE void dispatchKernel(gptr<const T> x, gptr<const int> indices,
     total[b] = 0;
     next[b] = 0;
   }
-  for (int b = tid; b < kWarps * kBuckets; b += kThreads)
+  for (int b = tid; b < kWarpSlots; b += kThreads)
     warpCount[b] = 0;
   __syncthreads();
 

@@ -55,6 +55,8 @@ struct Buffers {
   Buffers(std::vector<std::vector<uint8_t> *> in,
           std::vector<std::vector<uint8_t> *> out, uint64_t seed = 1) {
     dev.options().seed = seed;
+    // Interleave the threads between barriers too (every 5th access).
+    dev.options().switchEveryAccesses = 5;
     for (size_t i = 0; i < in.size(); ++i)
       EXPECT_TRUE(dev.registerBuffer(in[i]->data(), in[i]->size(),
                                      "in" + std::to_string(i), true)
