@@ -5,8 +5,9 @@
 // The memory-bound data-movement kernels. Each moves whole 16-byte vectors
 // (uint4) when every address it touches is 16-byte aligned and a row's bytes
 // are a multiple of 16, and single elements otherwise; the choice is made
-// once per launch from the runtime pointers and shapes (uniform: no
-// divergence).
+// from the runtime pointers and shapes, once per launch (copy, fill) or per
+// row (embedding, and dispatch's row copies), uniformly over the threads
+// that share it (no divergence).
 //
 //   embeddingKernel  y[t] = round_O(table[ids[t]])   (ds::cpu::embedding)
 //   copyKernel       dst[dstOffsets + i] = src[srcOffsets + i · srcStrides]
