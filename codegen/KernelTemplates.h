@@ -65,6 +65,12 @@ public:
   mlir::Attribute f32(double value);
   mlir::Attribute boolean(bool value);
 
+  /// A name for a constant of this kernel's source ("<entry>_<suffix>"):
+  /// unique when the sim compiles every kernel of a module in one unit.
+  static std::string symbol(llvm::StringRef suffix);
+  /// `v` as an exact C++ hex float literal ("0x1.8p+1f").
+  static std::string hexFloat(float v);
+
   /// `#include "header"` (once).
   void include(llvm::StringRef header);
   /// Code before the entry (a constant table).
@@ -73,6 +79,9 @@ public:
   void call(llvm::StringRef header, llvm::StringRef callee,
             llvm::ArrayRef<mlir::Attribute> templateArgs,
             llvm::ArrayRef<Arg> args);
+  /// `resultType v = callee(args...)`, the value v.
+  mlir::Value callValue(llvm::StringRef callee, llvm::StringRef resultType,
+                        llvm::ArrayRef<Arg> args);
   /// Closes the entry and prints it: `threads` per block, `grid` blocks.
   llvm::Expected<GeneratedKernel> finish(llvm::StringRef kind, int threads,
                                          std::array<ds::GridDim, 3> grid);
@@ -107,6 +116,27 @@ llvm::Expected<GeneratedKernel> emitElementwise(KernelEntry &k,
                                                 const ds::KernelConfig &config);
 llvm::Expected<GeneratedKernel> emitAttention(KernelEntry &k,
                                               const ds::KernelConfig &config);
+llvm::Expected<GeneratedKernel> emitGemm(KernelEntry &k,
+                                         const ds::KernelConfig &config);
+llvm::Expected<GeneratedKernel> emitGroupedGemm(KernelEntry &k,
+                                                const ds::KernelConfig &config);
+llvm::Expected<GeneratedKernel> emitRope(KernelEntry &k,
+                                         const ds::KernelConfig &config);
+llvm::Expected<GeneratedKernel> emitRouter(KernelEntry &k,
+                                           const ds::KernelConfig &config);
+llvm::Expected<GeneratedKernel> emitDispatch(KernelEntry &k,
+                                             const ds::KernelConfig &config);
+llvm::Expected<GeneratedKernel> emitCombine(KernelEntry &k,
+                                            const ds::KernelConfig &config);
+llvm::Expected<GeneratedKernel> emitEmbedding(KernelEntry &k,
+                                              const ds::KernelConfig &config);
+llvm::Expected<GeneratedKernel> emitCopy(KernelEntry &k,
+                                         const ds::KernelConfig &config);
+llvm::Expected<GeneratedKernel> emitFill(KernelEntry &k,
+                                         const ds::KernelConfig &config);
+
+/// Threads per block from a config's warps (1 to 32 warps).
+int threadsOf(const ds::KernelConfig &config);
 
 } // namespace ds::codegen
 

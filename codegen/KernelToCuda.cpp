@@ -15,6 +15,8 @@
 #include "llvm/Support/SHA256.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cstdio>
+
 using namespace mlir;
 using ds::codegen::GeneratedKernel;
 
@@ -94,6 +96,20 @@ std::string KernelEntry::cType(ds::DType type) {
 
 std::string KernelEntry::typeTag(ds::DType type) {
   return llvm::StringRef(ds::dtypeName(type)).lower();
+}
+
+std::string KernelEntry::symbol(llvm::StringRef suffix) {
+  return (kPlaceholder + "_" + suffix).str();
+}
+
+std::string KernelEntry::hexFloat(float v) {
+  char text[48];
+  std::snprintf(text, sizeof text, "%af", static_cast<double>(v));
+  return text;
+}
+
+int threadsOf(const ds::KernelConfig &config) {
+  return static_cast<int>(std::clamp<int64_t>(config.warps, 1, 32)) * 32;
 }
 
 Attribute KernelEntry::type(ds::DType dtype) {
@@ -207,23 +223,45 @@ void KernelEntry::verbatim(llvm::StringRef code) {
     FirstCode = op;
 }
 
+namespace {
+/// The operands and the `args` attribute of an emitc.call_opaque.
+void splitArgs(OpBuilder &b, llvm::ArrayRef<KernelEntry::Arg> args,
+               SmallVector<Value> &operands, SmallVector<Attribute> &attrs) {
+  for (const KernelEntry::Arg &a : args) {
+    if (const Value *v = std::get_if<Value>(&a)) {
+      attrs.push_back(b.getIndexAttr(operands.size()));
+      operands.push_back(*v);
+    } else {
+      attrs.push_back(std::get<Attribute>(a));
+    }
+  }
+}
+} // namespace
+
 void KernelEntry::call(llvm::StringRef header, llvm::StringRef callee,
                        llvm::ArrayRef<Attribute> templateArgs,
                        llvm::ArrayRef<Arg> args) {
   include(header);
   SmallVector<Value> operands;
   SmallVector<Attribute> argAttrs;
-  for (const Arg &a : args) {
-    if (const Value *v = std::get_if<Value>(&a)) {
-      argAttrs.push_back(Builder.getIndexAttr(operands.size()));
-      operands.push_back(*v);
-    } else {
-      argAttrs.push_back(std::get<Attribute>(a));
-    }
-  }
+  splitArgs(Builder, args, operands, argAttrs);
   emitc::CallOpaqueOp::create(Builder, Loc, TypeRange{}, callee, operands,
                               Builder.getArrayAttr(argAttrs),
                               Builder.getArrayAttr(templateArgs));
+}
+
+Value KernelEntry::callValue(llvm::StringRef callee,
+                             llvm::StringRef resultType,
+                             llvm::ArrayRef<Arg> args) {
+  SmallVector<Value> operands;
+  SmallVector<Attribute> argAttrs;
+  splitArgs(Builder, args, operands, argAttrs);
+  Type type = emitc::OpaqueType::get(&Context, resultType);
+  auto op = emitc::CallOpaqueOp::create(Builder, Loc, TypeRange{type}, callee,
+                                        operands,
+                                        Builder.getArrayAttr(argAttrs),
+                                        ArrayAttr());
+  return op.getResult(0);
 }
 
 llvm::Expected<GeneratedKernel>
@@ -246,9 +284,13 @@ KernelEntry::finish(llvm::StringRef kind, int threads,
         llvm::inconvertibleErrorCode(),
         "the C++ emitter rejected the kernel of '%s'",
         ds::opKindName(Launch.kind()));
-  // The name is the kernel's content: equal launches share one kernel.
+  // The name is the kernel's content and launch geometry: equal launches
+  // share one kernel (the same code over another grid is another kernel).
+  std::string identity = text;
+  for (const ds::GridDim &g : grid)
+    identity += "\n// grid " + ds::formatGridDim(g);
   std::array<uint8_t, 32> hash = llvm::SHA256::hash(llvm::ArrayRef(
-      reinterpret_cast<const uint8_t *>(text.data()), text.size()));
+      reinterpret_cast<const uint8_t *>(identity.data()), identity.size()));
   std::string name = ("ds_" + kind + "_").str() +
                      llvm::toHex(llvm::ArrayRef(hash).take_front(6), true);
   GeneratedKernel out;
@@ -291,7 +333,24 @@ ds::codegen::generateKernel(MLIRContext &context, const ds::EntryPoint &entry,
     return emitElementwise(k, config);
   case ds::OpKind::Attention:
     return emitAttention(k, config);
-  default:
-    return unsupported(launch, "this build has no template for the op");
+  case ds::OpKind::Gemm:
+    return emitGemm(k, config);
+  case ds::OpKind::GroupedGemm:
+    return emitGroupedGemm(k, config);
+  case ds::OpKind::Rope:
+    return emitRope(k, config);
+  case ds::OpKind::Router:
+    return emitRouter(k, config);
+  case ds::OpKind::Dispatch:
+    return emitDispatch(k, config);
+  case ds::OpKind::Combine:
+    return emitCombine(k, config);
+  case ds::OpKind::Embedding:
+    return emitEmbedding(k, config);
+  case ds::OpKind::Copy:
+    return emitCopy(k, config);
+  case ds::OpKind::Fill:
+    return emitFill(k, config);
   }
+  return unsupported(launch, "unknown op kind");
 }

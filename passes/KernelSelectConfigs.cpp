@@ -77,13 +77,15 @@ static Problem problemOf(LaunchOpInterface launch) {
   p.op = op->getName().stripDialect().str();
   llvm::TypeSwitch<Operation *>(op)
       .Case([&](GemmOp g) {
-        p.dtype = typeName(g.getW());
+        // The activations pick the kernel family; the weights' format is
+        // `quant`.
+        p.dtype = typeName(g.getA());
         p.quant = quantName(g.getQuantAttr());
         p.dims = {{"n", dimOf(g.getW(), 0)}, {"k", dimOf(g.getW(), 1)}};
         p.rowsPerToken = getTokenScale(g.getA()).value_or(1);
       })
       .Case([&](GroupedGemmOp g) {
-        p.dtype = typeName(g.getW());
+        p.dtype = typeName(g.getRows());
         p.quant = quantName(g.getQuantAttr());
         p.dims = {{"experts", dimOf(g.getW(), 0)},
                   {"n", dimOf(g.getW(), 1)},

@@ -251,9 +251,10 @@ std::string TuningTable::write(
 //===----------------------------------------------------------------------===//
 
 namespace {
-/// H100 SXM / H200: 132 SMs, 227 KiB of shared memory per CTA.
-constexpr int64_t kSms = 132;
-constexpr int64_t kSharedBytes = 227 * 1024;
+
+/// The static shared memory of a CTA in this kernel set (no dynamic shared
+/// memory until the Hopper kernels).
+constexpr int64_t kStaticSharedBytes = 48 * 1024;
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
@@ -276,26 +277,26 @@ int64_t representative(int64_t maxTokens) {
   return maxTokens == 0 ? 16384 : maxTokens;
 }
 
-/// A warpgroup-MMA GEMM tile for `rows` rows of an [N, K] weight: 64-row
-/// tiles (one consumer warpgroup) while the rows fit, else 128 rows and two
-/// consumer warpgroups; N tiles as wide as keeps every SM busy; as many
-/// pipeline stages as shared memory holds, at most 8.
+/// A GEMM tile of codegen/cuda/gemm.cuh for `rows` rows of an [N, K]
+/// weight: `mma_sync` (tensor cores) for 16-bit activations, `fma` for f32.
+/// 16-row tiles while the rows fit one warp tile (decode), 64 rows to 64,
+/// else 128; N tiles of 128 (64 for narrow weights); BK = 32; as many
+/// stages as 48 KiB of static shared memory holds, at most 4.
 Config gemmConfig(int64_t rows, int64_t n, int64_t bytes, int64_t maxTokens,
-                  llvm::StringRef variant) {
+                  bool fp32) {
   Config c;
   c.maxTokens = maxTokens;
-  c.variant = variant.str();
-  int64_t bm = rows <= 64 ? 64 : 128;
-  int64_t bn = 256;
-  while (bn > 64 && ceilDiv(rows, bm) * ceilDiv(n, bn) < kSms)
-    bn /= 2;
-  // One 128-byte swizzle row of K per tile row.
-  int64_t bk = 128 / bytes;
+  c.variant = fp32 ? "fma" : "mma_sync";
+  int64_t bm = rows <= 16 ? 16 : rows <= 64 ? 64 : 128;
+  int64_t bn = fp32 || n <= 64 ? 64 : 128;
+  if (fp32 && bm == 128)
+    bm = 64;
+  int64_t bk = 32;
   c.tile = {bm, bn, bk};
   int64_t stageBytes = (bm + bn) * bk * bytes;
-  c.stages = std::clamp<int64_t>((kSharedBytes - 16 * 1024) / stageBytes, 2, 8);
-  c.warps = bm == 64 ? 8 : 12; // a producer warpgroup + 1 or 2 consumers
-  c.cluster = {rows >= 256 && n >= 1024 ? 2 : 1, 1};
+  c.stages = std::clamp<int64_t>(kStaticSharedBytes / stageBytes, 2, 4);
+  c.warps = bm == 128 ? 8 : 4; // kWarpsM = 1 (16 rows) or 2
+  c.cluster = {1, 1};
   return c;
 }
 
@@ -318,25 +319,19 @@ Config rowwiseConfig(int64_t hidden, int64_t maxTokens,
 std::vector<Config> ds::tuning::heuristicConfigs(const Problem &p,
                                                  llvm::StringRef target) {
   std::vector<Config> out;
-  bool hopper = target.starts_with("sm_90");
   int64_t bytes = elementBytes(p.dtype);
   for (int64_t maxTokens : kBuckets) {
     int64_t tokens = representative(maxTokens);
     if (p.op == "gemm") {
-      llvm::StringRef variant =
-          !hopper ? "mma_sync"
-                  : (p.quant == "none" ? "wgmma" : "wgmma_dequant");
       out.push_back(gemmConfig(tokens * p.rowsPerToken, dim(p, "n", 4096),
-                               bytes, maxTokens, variant));
+                               bytes, maxTokens, p.dtype == "f32"));
     } else if (p.op == "grouped_gemm") {
       int64_t experts = std::max<int64_t>(dim(p, "experts", 1), 1);
       int64_t rowsPerExpert =
           std::max<int64_t>(tokens * p.rowsPerToken / experts, 1);
-      Config c = gemmConfig(rowsPerExpert, dim(p, "n", 4096), bytes, maxTokens,
-                            hopper ? "wgmma_grouped" : "mma_sync_grouped");
       // Every expert's tile grid is launched together.
-      c.cluster = {1, 1};
-      out.push_back(std::move(c));
+      out.push_back(gemmConfig(rowsPerExpert, dim(p, "n", 4096), bytes,
+                               maxTokens, p.dtype == "f32"));
     } else if (p.op == "attention") {
       // codegen/cuda/attention.cuh: tensor cores for bf16/f16 head dims of
       // whole mma tiles, 16 query rows per warp; FFMA otherwise. KV tiles

@@ -48,9 +48,17 @@ template <class T> DS_DEVICE T fromFloat(float v) {
 DS_DEVICE float mulRn(float a, float b) { return __fmul_rn(a, b); }
 DS_DEVICE float addRn(float a, float b) { return __fadd_rn(a, b); }
 #else
-DS_DEVICE float mulRn(float a, float b) { return a * b; }
-DS_DEVICE float addRn(float a, float b) { return a + b; }
+// Not inlined, so the host compiler cannot contract the product into an add
+// where the target has fma.
+__attribute__((noinline)) inline float mulRn(float a, float b) { return a * b; }
+inline float addRn(float a, float b) { return a + b; }
 #endif
+
+/// std::is_same for device code (NVRTC has no <type_traits>).
+template <class A, class B> struct IsSame {
+  static constexpr bool value = false;
+};
+template <class A> struct IsSame<A, A> { static constexpr bool value = true; };
 
 /// `v` rounded to T and back: the value a tensor of T holds.
 template <class T> DS_DEVICE float roundTo(float v) {

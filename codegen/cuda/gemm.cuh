@@ -83,10 +83,6 @@ enum class GemmQuant { None, Fp8E4M3, Int8, Int4 };
 
 namespace gemm_detail {
 
-template <class A, class B> struct IsSame {
-  static constexpr bool value = false;
-};
-template <class A> struct IsSame<A, A> { static constexpr bool value = true; };
 
 __host__ __device__ constexpr bool isPowerOfTwo(int v) {
   return v > 0 && (v & (v - 1)) == 0;

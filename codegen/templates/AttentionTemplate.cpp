@@ -41,6 +41,10 @@ ds::codegen::emitAttention(KernelEntry &k, const ds::KernelConfig &config) {
       return unsupported(launch, "mma_sync_fa needs BQ = 16·warps and BKV a "
                                  "multiple of 16");
   } else if (config.variant == "fma_fa") {
+    // attention.cuh picks its path from T and the head dims.
+    if (type != ds::DType::F32 && dq % 16 == 0 && dv % 8 == 0)
+      return unsupported(launch, "fma_fa: 16-bit head dims of whole mma tiles "
+                                 "take the tensor cores (mma_sync_fa)");
     if (bq % warps != 0 || !(bkv % 32 == 0 || bkv == 16 || bkv == 8))
       return unsupported(launch, "fma_fa needs BQ a multiple of the warps and "
                                  "BKV 8, 16 or a multiple of 32");

@@ -37,7 +37,7 @@ llvm::Expected<GeneratedKernel>
 ds::codegen::emitElementwise(KernelEntry &k, const ds::KernelConfig &config) {
   const ds::Launch &launch = k.launch();
   ds::ElementwiseFn fn = std::get<ds::ElementwiseAttrs>(launch.attrs).fn;
-  int threads = static_cast<int>(std::clamp<int64_t>(config.warps, 1, 32)) * 32;
+  int threads = threadsOf(config);
   size_t y = launch.operands.size();
   const ds::Dims &dims = k.buffer(y).dims;
   KernelEntry::Extent n = KernelEntry::extent(dims);

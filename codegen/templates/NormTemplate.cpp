@@ -23,7 +23,7 @@ ds::codegen::emitNorm(KernelEntry &k, const ds::KernelConfig &config) {
     return unsupported(launch, "x has no dims");
   int64_t d = dims.back().size;
   KernelEntry::Extent rows = KernelEntry::extent(dims, 0, dims.size() - 1);
-  int threads = static_cast<int>(std::clamp<int64_t>(config.warps, 1, 32)) * 32;
+  int threads = threadsOf(config);
   k.call("codegen/cuda/norm.cuh", "ds::normKernel",
          {k.type(k.buffer(x).dtype), k.type(k.buffer(weight).dtype),
           k.i32(threads)},
