@@ -31,13 +31,13 @@
 //
 // Products and sums use __fmul_rn / __fadd_rn on the device so that NVRTC
 // contracts nothing into an FMA (the f32 form would differ from the
-// reference otherwise). Only cos/sin differ from the reference: sincosf
-// (full range, no local memory, at most 2 fp32 ulps) on the device, the
-// host's std::cos / std::sin (the reference's own) on the sim, which
-// therefore agrees bit for bit. On the device the rounding of c and s to
-// bf16/f16 absorbs that almost always and f32 results differ by a few ulps,
-// except where y_a or y_b cancels (a·c ≈ b·s), where the difference is a few
-// ulps of the products rather than of the result.
+// reference otherwise). Only cos/sin may differ from the reference's
+// std::cos / std::sin: ds::sinCos (ds_math.cuh; double precision rounded
+// once, the same bits on the device and the sim, no local memory) is within
+// an ulp of them; the rounding of c and s to bf16/f16 absorbs that almost
+// always, and f32 results differ by an ulp at most, except where y_a or y_b
+// cancels (a·c ≈ b·s), where the difference is an ulp of the products
+// rather than of the result.
 //
 // Accesses: when every pair's elements lie in 16-byte aligned vectors
 // (HalfSplit: d/2 a multiple of 16/sizeof(T); Interleaved: d a multiple of
@@ -53,6 +53,7 @@
 #define DS_CODEGEN_CUDA_ROPE_CUH
 
 #include "codegen/cuda/ds_convert.cuh"
+#include "codegen/cuda/ds_math.cuh"
 
 #if defined(__CUDACC__)
 #define DS_ROPE_UNROLL _Pragma("unroll")
@@ -63,19 +64,11 @@
 namespace ds {
 namespace rope_detail {
 
-/// fp32 product and sum, never contracted into an FMA.
-
-/// (sin, cos) of `angle` in fp32: the accurate full-range sincosf on the
-/// device (no slow-path stack frame, unlike separate sinf/cosf calls), the
-/// reference's std::sin / std::cos on the sim.
+/// (sin, cos) of `angle` in fp32: ds::sinCos, the same bits on the device
+/// and the sim.
 DS_DEVICE float2 sinCos(float angle) {
   float2 r;
-#if defined(__CUDACC__)
-  sincosf(angle, &r.x, &r.y);
-#else
-  r.x = std::sin(angle);
-  r.y = std::cos(angle);
-#endif
+  ds::sinCos(angle, r.x, r.y);
   return r;
 }
 

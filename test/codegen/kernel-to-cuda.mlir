@@ -56,13 +56,11 @@ module attributes {kernel.target = "sm_90a", moe.max_tokens = 256 : i64} {
 // CHECK-LABEL: // ===== kernel ds_elementwise_f32_{{[0-9a-f]+}}
 // CHECK: ds::arithKernel<ds::Fn::Cast, float, __nv_bfloat16>(
 
-// Attention on tensor cores (bf16, head dims of whole mma tiles): one warp
-// of 16 queries while T <= 16, then 4 warps of 64; the sliding window.
-// CHECK-LABEL: // ===== kernel ds_attention_bf16_{{[0-9a-f]+}}: block (32, 1, 1), grid (ceil((1*T) / 16), 4, 1)
-// CHECK-NEXT: // used by @forward #3 (T <= 1), @forward #3 (T <= 16){{$}}
-// CHECK: ds::attentionKernel<__nv_bfloat16, 16, 64, 1, 16, 16>({{.*}}, nullptr, {{.*}}, 4, 2, 16, 0, 2.500000000e-01f, 1, 8, 0, nullptr);
+// Attention on tensor cores (bf16, head dims of whole mma tiles): 4 warps
+// of 16 queries; the sliding window.
 // CHECK-LABEL: // ===== kernel ds_attention_bf16_{{[0-9a-f]+}}: block (128, 1, 1), grid (ceil((1*T) / 64), 4, 1)
-// CHECK: ds::attentionKernel<__nv_bfloat16, 64, 64, 4, 16, 16>(
+// CHECK-NEXT: // used by @forward #3 (T <= 1), @forward #3 (T <= 16), {{.*}}, @forward #3{{$}}
+// CHECK: ds::attentionKernel<__nv_bfloat16, 64, 64, 4, 16, 16>({{.*}}, nullptr, {{.*}}, 4, 2, 16, 0, 2.500000000e-01f, 1, 8, 0, nullptr);
 // MLA in f32: the FFMA path, the shared key, dk 16 + dr 8.
 // CHECK-LABEL: // ===== kernel ds_attention_f32_{{[0-9a-f]+}}: block (128, 1, 1), grid (ceil((1*T) / 16), 4, 1)
 // CHECK: ds::attentionKernel<float, 16, 32, 4, 24, 8>({{v[0-9]+}}, {{v[0-9]+}}, {{v[0-9]+}}, {{v[0-9]+}}, {{v[0-9]+}}, {{.*}}, 4, 4, 16, 8, 1.250000000e-01f, 0, 0, 0, nullptr);

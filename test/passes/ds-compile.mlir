@@ -15,14 +15,14 @@
 // DEFAULT-LABEL: func.func @forward
 // DEFAULT-SAME: kernel.plan = #kernel.plan<max_tokens = 256, peak_bytes = 196608, naive_bytes = 962816>
 // DEFAULT: kernel.embedding {{.*}}{config = [#kernel.config<max_tokens = 1, variant = "rowwise"
-// DEFAULT: kernel.gemm {{.*}}{config = [#kernel.config<max_tokens = 1, variant = "wgmma", tile = [64, 64, 64]
-// DEFAULT: kernel.attention {{.*}}{config = [#kernel.config<max_tokens = 1, variant = "split_kv"
+// DEFAULT: kernel.gemm {{.*}}{config = [#kernel.config<max_tokens = 1, variant = "mma_sync", tile = [16, 64, 32], stages = 4, warps = 4, cluster = [1, 1]>
+// DEFAULT: kernel.attention {{.*}}{config = [#kernel.config<max_tokens = 1, variant = "mma_sync_fa"
 // DEFAULT: kernel.dispatch {{.*}}{config = [#kernel.config<max_tokens = 1, variant = "dispatch"
-// DEFAULT: kernel.grouped_gemm {{.*}}{config = [#kernel.config<max_tokens = 1, variant = "wgmma_grouped"
+// DEFAULT: kernel.grouped_gemm {{.*}}{config = [#kernel.config<max_tokens = 1, variant = "mma_sync"
 // DEFAULT: kernel.combine {{.*}}{config = [#kernel.config<max_tokens = 1, variant = "combine"
 // The lm_head (n = 128, k = 64): seven buckets, T <= 1 .. 4096 and any.
 // DEFAULT: kernel.gemm ins(%{{.*}} : memref<?x64xbf16>, memref<128x64xbf16>)
-// DEFAULT-SAME: {config = [#kernel.config<max_tokens = 1, variant = "wgmma", {{.*}}, #kernel.config<max_tokens = 16, {{.*}}, #kernel.config<max_tokens = 64, {{.*}}, #kernel.config<max_tokens = 256, {{.*}}, #kernel.config<max_tokens = 1024, {{.*}}, #kernel.config<max_tokens = 4096, {{.*}}, #kernel.config<max_tokens = 0, variant = "wgmma", tile = [128, 64, 64]{{.*}}>], epilogue
+// DEFAULT-SAME: {config = [#kernel.config<max_tokens = 1, variant = "mma_sync", {{.*}}, #kernel.config<max_tokens = 16, {{.*}}, #kernel.config<max_tokens = 64, {{.*}}, #kernel.config<max_tokens = 256, {{.*}}, #kernel.config<max_tokens = 1024, {{.*}}, #kernel.config<max_tokens = 4096, {{.*}}, #kernel.config<max_tokens = 0, variant = "mma_sync", tile = [128, 128, 32], stages = 3, warps = 8{{.*}}>], epilogue
 // COUNT: @forward: 27 launches (27 with configs ending unbounded) 12 kinds, 30 buffers (30 with offsets)
 
 // The options: target and max-tokens (which wins over moe.max_tokens). The
@@ -35,7 +35,6 @@
 // SM80-LABEL: func.func @forward
 // SM80-SAME: kernel.plan = #kernel.plan<max_tokens = 64, peak_bytes = 49152, naive_bytes = 240896>
 // SM80: kernel.gemm {{.*}}{config = [#kernel.config<max_tokens = 1, variant = "mma_sync"
-// SM80-NOT: wgmma
 
 // tuning-table: the table's entry (gemm bf16, n = 128, k = 64) replaces the
 // heuristics on the lm_head only; the other launches keep theirs.
@@ -44,10 +43,10 @@
 // TABLE-LABEL: module attributes {kernel.target = "sm_90a", moe.max_tokens = 256 : i64}
 // TABLE-LABEL: func.func @forward
 // TABLE-SAME: kernel.plan = #kernel.plan<max_tokens = 256, peak_bytes = 196608, naive_bytes = 962816>
-// TABLE: kernel.gemm ins(%{{.*}} : memref<?x64xbf16>, memref<64x64xbf16>) {{.*}}variant = "wgmma", tile = [64, 64, 64]
-// TABLE-NOT: wgmma_tuned
-// TABLE: kernel.gemm ins(%{{.*}} : memref<?x64xbf16>, memref<128x64xbf16>) outs(%{{.*}} : memref<?x128xbf16>) {config = [#kernel.config<max_tokens = 64, variant = "wgmma_tuned", tile = [64, 128, 64], stages = 6, warps = 8, cluster = [1, 2]>, #kernel.config<max_tokens = 0, variant = "wgmma_tuned", tile = [128, 128, 64], stages = 4, warps = 12, cluster = [2, 1]>]
-// TABLE-NOT: wgmma_tuned
+// TABLE: kernel.gemm ins(%{{.*}} : memref<?x64xbf16>, memref<64x64xbf16>) {{.*}}variant = "mma_sync", tile = [16, 64, 32], stages = 4
+// TABLE-NOT: tile = [128, 128, 32], stages = 2
+// TABLE: kernel.gemm ins(%{{.*}} : memref<?x64xbf16>, memref<128x64xbf16>) outs(%{{.*}} : memref<?x128xbf16>) {config = [#kernel.config<max_tokens = 64, variant = "mma_sync", tile = [64, 128, 32], stages = 3, warps = 4, cluster = [1, 1]>, #kernel.config<max_tokens = 0, variant = "mma_sync", tile = [128, 128, 32], stages = 2, warps = 8, cluster = [1, 1]>]
+// TABLE-NOT: tile = [128, 128, 32], stages = 2
 
 // A table for another target is refused, naming both (the pipeline passes
 // its target to the lowering, the table check sees it).

@@ -29,8 +29,10 @@
 // TILE: $.entries[0].buckets[0].tile: entries must be integers in [1, 65536]
 
 // A GEMM gets one config per bucket (T <= 1, 16, 64, 256, 1024, 4096, any):
-// warpgroup-MMA tiles of 64 rows while the rows fit, 128 beyond; the table's
-// entry for its (n, k) replaces the heuristics.
+// mma.sync tiles of 16 rows while the rows fit one warp tile (decode), 64
+// to 64 rows, 128 beyond, each with as many stages as 48 KiB holds (at most
+// 4); f32 activations take the FFMA kernel; the table's entry for its
+// (n, k) replaces the heuristics.
 
 module attributes {kernel.target = "sm_90a"} {
   moe.parameter @w : tensor<128x64xbf16>
@@ -40,20 +42,62 @@ module attributes {kernel.target = "sm_90a"} {
     %w = kernel.weight @w : memref<128x64xbf16>
     %c = kernel.buffer tokens(1) : memref<?x128xbf16>
     // CHECK: kernel.gemm
-    // CHECK-SAME: config = [#kernel.config<max_tokens = 1, variant = "wgmma", tile = [64, 64, 64]
-    // CHECK-SAME: #kernel.config<max_tokens = 16,
-    // CHECK-SAME: #kernel.config<max_tokens = 64,
-    // CHECK-SAME: #kernel.config<max_tokens = 256, variant = "wgmma", tile = [128,
+    // CHECK-SAME: config = [#kernel.config<max_tokens = 1, variant = "mma_sync", tile = [16, 128, 32], stages = 4, warps = 4, cluster = [1, 1]>
+    // CHECK-SAME: #kernel.config<max_tokens = 16, variant = "mma_sync", tile = [16, 128, 32], stages = 4, warps = 4, cluster = [1, 1]>
+    // CHECK-SAME: #kernel.config<max_tokens = 64, variant = "mma_sync", tile = [64, 128, 32], stages = 4, warps = 4, cluster = [1, 1]>
+    // CHECK-SAME: #kernel.config<max_tokens = 256, variant = "mma_sync", tile = [128, 128, 32], stages = 3, warps = 8, cluster = [1, 1]>
     // CHECK-SAME: #kernel.config<max_tokens = 1024,
     // CHECK-SAME: #kernel.config<max_tokens = 4096,
-    // CHECK-SAME: #kernel.config<max_tokens = 0, variant = "wgmma", tile = [128,
-    // CHECK-SAME: cluster = [1, 1]>]
+    // CHECK-SAME: #kernel.config<max_tokens = 0, variant = "mma_sync", tile = [128, 128, 32], stages = 3, warps = 8, cluster = [1, 1]>]
     // TABLE: kernel.gemm
-    // TABLE-SAME: config = [#kernel.config<max_tokens = 64, variant = "wgmma_tuned", tile = [64, 128, 64], stages = 6, warps = 8, cluster = [1, 2]>, #kernel.config<max_tokens = 0, variant = "wgmma_tuned", tile = [128, 128, 64], stages = 4, warps = 12, cluster = [2, 1]>]
+    // TABLE-SAME: config = [#kernel.config<max_tokens = 64, variant = "mma_sync", tile = [64, 128, 32], stages = 3, warps = 4, cluster = [1, 1]>, #kernel.config<max_tokens = 0, variant = "mma_sync", tile = [128, 128, 32], stages = 2, warps = 8, cluster = [1, 1]>]
     kernel.gemm ins(%a, %w : memref<?x64xbf16>, memref<128x64xbf16>)
                 outs(%c : memref<?x128xbf16>)
                 {epilogue = #kernel.epilogue<bias = false>}
     return %c : memref<?x128xbf16>
+  }
+}
+
+// -----
+
+// f32 activations: the FFMA kernel, 64-row tiles at most.
+
+module attributes {kernel.target = "sm_90a"} {
+  moe.parameter @w : tensor<128x64xf32>
+  // CHECK-LABEL: func.func @gemm_f32
+  func.func @gemm_f32(%a: memref<?x64xf32>) -> memref<?x128xf32> {
+    %w = kernel.weight @w : memref<128x64xf32>
+    %c = kernel.buffer tokens(1) : memref<?x128xf32>
+    // CHECK: kernel.gemm
+    // CHECK-SAME: config = [#kernel.config<max_tokens = 1, variant = "fma", tile = [16, 64, 32], stages = 4, warps = 4, cluster = [1, 1]>
+    // CHECK-SAME: #kernel.config<max_tokens = 0, variant = "fma", tile = [64, 64, 32], stages = 3, warps = 4, cluster = [1, 1]>]
+    kernel.gemm ins(%a, %w : memref<?x64xf32>, memref<128x64xf32>)
+                outs(%c : memref<?x128xf32>)
+                {epilogue = #kernel.epilogue<bias = false>}
+    return %c : memref<?x128xf32>
+  }
+}
+
+// -----
+
+// Attention: tensor cores for bf16 head dims of whole mma tiles (16 query
+// rows per warp, 4 warps), KV tiles as deep as two stages of K and V fit in
+// 48 KiB; FFMA for f32.
+
+module attributes {kernel.target = "sm_90a"} {
+  // CHECK-LABEL: func.func @attention
+  func.func @attention(%q: memref<?x8x192xbf16>, %k: memref<?x8x128xbf16>, %v: memref<?x8x128xbf16>, %kpe: memref<?x64xbf16>,
+                       %qf: memref<?x4x64xf32>, %kf: memref<?x4x64xf32>) -> (memref<?x8x128xbf16>, memref<?x4x64xf32>) {
+    %o = kernel.buffer tokens(1) : memref<?x8x128xbf16>
+    // CHECK: kernel.attention
+    // CHECK-SAME: config = [#kernel.config<max_tokens = 1, variant = "mma_sync_fa", tile = [64, 32], stages = 2, warps = 4, cluster = [1]>
+    // CHECK-SAME: #kernel.config<max_tokens = 0, variant = "mma_sync_fa", tile = [64, 32], stages = 2, warps = 4, cluster = [1]>]
+    kernel.attention ins(%q, %k, %v, %kpe : memref<?x8x192xbf16>, memref<?x8x128xbf16>, memref<?x8x128xbf16>, memref<?x64xbf16>) outs(%o : memref<?x8x128xbf16>) {scale = 0.0721 : f64, window = #moe.window<global>}
+    %of = kernel.buffer tokens(1) : memref<?x4x64xf32>
+    // CHECK: kernel.attention
+    // CHECK-SAME: config = [#kernel.config<max_tokens = 1, variant = "fma_fa", tile = [16, 32], stages = 2, warps = 4, cluster = [1]>
+    kernel.attention ins(%qf, %kf, %kf : memref<?x4x64xf32>, memref<?x4x64xf32>, memref<?x4x64xf32>) outs(%of : memref<?x4x64xf32>) {scale = 0.125 : f64, window = #moe.window<global>}
+    return %o, %of : memref<?x8x128xbf16>, memref<?x4x64xf32>
   }
 }
 
