@@ -1,4 +1,4 @@
-//===- attention.cuh - kernel.attention: tiled online softmax -*- CUDA -*-===//
+//===- attention.cuh - kernel.attention: tiled 2-pass softmax -*- CUDA -*-===//
 //
 // Part of ds, an MLIR compiler for Mixture-of-Experts transformers.
 //
@@ -25,15 +25,27 @@
 // [0, ceil(G / BKV)) before them (p0, p1: the first and last row's
 // positions). A tile outside that list is never loaded; a tile that is only
 // partly visible to some row is masked per element. `visitedTiles`, when
-// not null, gets every CTA's tile count added (atomicAdd, thread 0).
+// not null, gets every CTA's tile count added (atomicAdd, thread 0; a tile
+// counts once although both passes below visit it).
+//
+// A two-pass softmax, so that the probabilities are rounded where the
+// reference rounds them: pass 1 walks the tiles loading only K and keeps
+// the row max m and the sum l of exp(score - m) (fp32; l is rescaled when m
+// grows), pass 2 walks them again with K and V, recomputes the scores and
+// accumulates round_T(exp(score - m) / l) · V. Cost: K is read, Q·Kᵀ
+// computed and its exps taken twice (2x the Q·Kᵀ work of a one-pass online
+// softmax, about 1.5x its matmul work in all when DQ ≈ DV; V once). Both passes
+// run through the same 2-stage cp.async pipeline, one step per tile and pass,
+// so pass 2's first tile lands during pass 1's last.
 //
 // Two paths, chosen at compile time:
 //  - tensor cores (T bf16 / f16, DQ % 16 == 0, DV % 8 == 0; BQ = 16 kWarps,
 //    each warp owns 16 query rows; BKV % 16 == 0): Q·Kᵀ and P·V with
 //    mma.sync m16n8k16 (fp32 accumulation), K and V fragments by ldmatrix
 //    (.trans for V) from shared tiles brought by a 2-stage cp.async pipeline
-//    (K and V of a tile in separate groups, so Q·Kᵀ starts while V lands);
-//    Q is loaded once through shared memory into registers. Tiles hold rows
+//    (K and V of a tile in separate groups, so Q·Kᵀ starts while V lands;
+//    pass 1's V group is empty); Q is loaded once through shared memory
+//    into registers. Tiles hold rows
 //    of 16-byte chunks: XOR-swizzled (chunk ^ row % 8) when a row has a
 //    multiple of 8 chunks, else padded to an odd number of chunks, so
 //    ldmatrix and the cp.async stores are free of bank conflicts. Loads are
@@ -48,21 +60,26 @@
 //    16 / 8: 2 / 4 lanes share a key, each summing every 2nd / 4th product,
 //    then a shuffle; that lets DQ = DV = 128 fit with BKV = 16) from fp32
 //    shared tiles (K rows padded to an odd length), the row max is a warp
-//    reduction, the
-//    probabilities go through shared memory and lane l accumulates output
-//    columns l, l + 32, ...; K/V by 4-byte cp.async (float) in 2 stages, or
-//    by scalar loads converted to fp32 (bf16 / f16). Shared: 4·(BQ·DQ +
-//    2·BKV·(DQ | 1) + 2·BKV·DV + BQ·BKV) bytes.
+//    reduction, the probabilities go through shared memory and lane l
+//    accumulates output columns l, l + 32, ...; K/V by 4-byte cp.async
+//    (float) in 2 stages, or by scalar loads converted to fp32 (bf16 /
+//    f16). fp32 takes the same two passes (one code path; rounding to fp32
+//    is the identity, so for fp32 only the order of the sum differs from a
+//    one-pass kernel). Shared: 4·(BQ·DQ + 2·BKV·(DQ | 1) + 2·BKV·DV +
+//    BQ·BKV) bytes.
 //
-// Rounding points (the reference's, HF eager's): score = round_T(round_T(
-// q·k) · scale), fp32 max / exp / sum, probabilities rounded to T before
-// P·V, P·V accumulated in fp32 and rounded once. What differs: the online
-// softmax rounds the unnormalized exp(score - running max) to T for P·V and
-// divides by the fp32 sum at the end (the reference rounds exp / sum), the
-// running max rescales partial sums, exp is exp2f(x · log2 e) on the mma
-// path (expf on FFMA), and dot products, sums and P·V are accumulated in
-// another order (tensor cores: their own). fp32 stays within 1e-5 of the
-// reference relative to max |o|, bf16 / f16 within about 1e-2.
+// Rounding points: the reference's (HF eager's): score = round_T(round_T(
+// q·k) · scale), fp32 max, exp (expf, as the reference's std::exp) and sum,
+// p = round_T(exp(score - m) / l) (a division, as the reference), P·V
+// accumulated in fp32 and rounded to T once (no division at the end). What
+// differs: l is summed per lane in tile order and rescaled by exp(m_old -
+// m_new) when the running max grows (the reference sums exp(score - m)
+// with the final m, in key order), and dot products and P·V are
+// accumulated in another order (tensor cores: their own). So p can differ
+// from the reference's by an ulp of T where exp / l sits near a rounding
+// boundary. Measured on the sim (AttentionKernelTest): bf16 / f16 within 1
+// ulp of T of the reference on every element (all but one of ~2e5 exact),
+// fp32 within 1e-6 of max |o|.
 //
 //===----------------------------------------------------------------------===//
 
@@ -254,7 +271,6 @@ DS_DEVICE void attentionMma(gptr<const T> q, gptr<const T> k, gptr<const T> v,
   constexpr int kQTiles = DQ / 16; // k steps of Q·Kᵀ
   constexpr int kSTiles = BKV / 8; // n tiles of the scores
   constexpr int kOTiles = DV / 8;  // n tiles of the output
-  constexpr float kLog2e = 1.4426950408889634f;
   const int h = blockIdx.y, j = h / (heads / kvHeads);
   const int t0 = blockIdx.x * BQ;
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
@@ -279,42 +295,38 @@ DS_DEVICE void attentionMma(gptr<const T> q, gptr<const T> k, gptr<const T> v,
   }
   __syncthreads();
 
-  float acc[kOTiles][4];
-  for (int n = 0; n < kOTiles; ++n)
-    for (int e = 0; e < 4; ++e)
-      acc[n][e] = 0.0f;
-  float rowMax[2] = {negInf(), negInf()}, rowSum[2] = {0.0f, 0.0f};
   const int pos0 = S - tokens + t0 + warp * 16 + group; // row `group`
 
-  auto issue = [&](int n) {
-    if (n < vis.count) {
-      int key0 = vis.tile(n) * BKV;
-      loadRows<T, kThreads, BKV, DQ>(kTiles + (n & 1) * Shape::kTileK, kHead,
+  // The visited tiles are walked twice: pass 1 (steps [0, count)) streams
+  // K only for the row max and sum, pass 2 (steps [count, 2 count)) K and
+  // V. Step n goes to stage n % 2 as two cp.async groups, K then V (empty
+  // in pass 1), so the waits are the same in both passes and pass 2's first
+  // tile lands during pass 1's last.
+  auto issue = [&](int step) {
+    if (step < 2 * vis.count) {
+      const bool second = step >= vis.count;
+      int key0 = vis.tile(second ? step - vis.count : step) * BKV;
+      loadRows<T, kThreads, BKV, DQ>(kTiles + (step & 1) * Shape::kTileK, kHead,
                                      sharedKey, dk, dr, kStride, key0, S, vec);
       cp_async_commit();
-      loadRows<T, kThreads, BKV, DV>(vTiles + (n & 1) * Shape::kTileV, vHead,
-                                     vHead, DV, 0, vStride, key0, S, vec);
+      if (second)
+        loadRows<T, kThreads, BKV, DV>(vTiles + (step & 1) * Shape::kTileV,
+                                       vHead, vHead, DV, 0, vStride, key0, S,
+                                       vec);
       cp_async_commit();
     } else {
       cp_async_commit();
       cp_async_commit();
     }
   };
-  issue(0);
-  for (int n = 0; n < vis.count; ++n) {
-    issue(n + 1);
-    const int key0 = vis.tile(n) * BKV;
-    sptr<T> kt = kTiles + (n & 1) * Shape::kTileK;
-    sptr<T> vt = vTiles + (n & 1) * Shape::kTileV;
-    cp_async_wait<3>(); // K of tile n
-    __syncthreads();
-
-    // S = Q·Kᵀ: per pair of 8-key n tiles, ldmatrix.x4 gives both B
-    // fragments (matrices: keys 0-7 k 0-7, keys 0-7 k 8-15, keys 8-15 ...).
-    float s[kSTiles][4];
+  // The scores of the tile at key0 from the K stage `kt` with the
+  // reference's rounding, masked keys -inf.
+  auto scores = [&](float s[kSTiles][4], sptr<T> kt, int key0) {
     for (int n8 = 0; n8 < kSTiles; ++n8)
       for (int e = 0; e < 4; ++e)
         s[n8][e] = 0.0f;
+    // S = Q·Kᵀ: per pair of 8-key n tiles, ldmatrix.x4 gives both B
+    // fragments (matrices: keys 0-7 k 0-7, keys 0-7 k 8-15, keys 8-15 ...).
     for (int kc = 0; kc < kQTiles; ++kc)
       for (int np = 0; np < kSTiles / 2; ++np) {
         int m = lane / 8;
@@ -324,43 +336,76 @@ DS_DEVICE void attentionMma(gptr<const T> q, gptr<const T> k, gptr<const T> v,
         mma16816<T>(s[2 * np], qf[kc], b);
         mma16816<T>(s[2 * np + 1], qf[kc], b + 2);
       }
-
-    // The reference's rounding, the mask, the running max.
     const bool whole = vis.whole(key0);
-    float tileMax[2] = {negInf(), negInf()};
     for (int n8 = 0; n8 < kSTiles; ++n8)
       for (int e = 0; e < 4; ++e) {
-        int r = e / 2;
         float x = roundTo<T>(roundTo<T>(s[n8][e]) * scale);
         if (!whole &&
-            !vis.admits(pos0 + 8 * r, key0 + n8 * 8 + 2 * quad + (e & 1)))
+            !vis.admits(pos0 + 8 * (e / 2), key0 + n8 * 8 + 2 * quad + (e & 1)))
           x = negInf();
         s[n8][e] = x;
-        tileMax[r] = fmaxf(tileMax[r], x);
       }
-    float alpha[2], base[2];
+  };
+
+  // Pass 1: the row max m and the sum l of exp(score - m) (fp32, l
+  // rescaled when m grows; a quad's lanes share m, each sums its keys).
+  float rowMax[2] = {negInf(), negInf()}, rowSum[2] = {0.0f, 0.0f};
+  issue(0);
+  for (int n = 0; n < vis.count; ++n) {
+    issue(n + 1);
+    cp_async_wait<3>(); // K of step n
+    __syncthreads();
+    float s[kSTiles][4];
+    scores(s, kTiles + (n & 1) * Shape::kTileK, vis.tile(n) * BKV);
+    float tileMax[2] = {negInf(), negInf()};
+    for (int n8 = 0; n8 < kSTiles; ++n8)
+      for (int e = 0; e < 4; ++e)
+        tileMax[e / 2] = fmaxf(tileMax[e / 2], s[n8][e]);
+    float base[2];
     for (int r = 0; r < 2; ++r) {
       tileMax[r] =
           fmaxf(tileMax[r], __shfl_xor_sync(0xffffffffu, tileMax[r], 1));
       tileMax[r] =
           fmaxf(tileMax[r], __shfl_xor_sync(0xffffffffu, tileMax[r], 2));
       float next = fmaxf(rowMax[r], tileMax[r]);
-      base[r] = next == negInf() ? 0.0f : next * kLog2e;
-      alpha[r] = exp2f(fmaf(rowMax[r], kLog2e, -base[r]));
+      base[r] = next == negInf() ? 0.0f : next;
+      rowSum[r] *= expf(rowMax[r] - base[r]);
       rowMax[r] = next;
-      rowSum[r] *= alpha[r];
     }
     for (int n8 = 0; n8 < kSTiles; ++n8)
-      for (int e = 0; e < 4; ++e) {
-        float p = exp2f(fmaf(s[n8][e], kLog2e, -base[e / 2]));
-        s[n8][e] = p;
-        rowSum[e / 2] += p;
-      }
-    for (int n = 0; n < kOTiles; ++n)
       for (int e = 0; e < 4; ++e)
-        acc[n][e] *= alpha[e / 2];
+        rowSum[e / 2] += expf(s[n8][e] - base[e / 2]);
+    __syncthreads(); // the stage is free for step n + 2
+  }
+  float base[2], sum[2];
+  for (int r = 0; r < 2; ++r) {
+    float l = rowSum[r];
+    l += __shfl_xor_sync(0xffffffffu, l, 1);
+    l += __shfl_xor_sync(0xffffffffu, l, 2);
+    sum[r] = l;
+    base[r] = rowMax[r] == negInf() ? 0.0f : rowMax[r];
+  }
 
-    cp_async_wait<2>(); // V of tile n
+  // Pass 2: p = round_T(exp(score - m) / l), O += P·V in fp32.
+  float acc[kOTiles][4];
+  for (int n = 0; n < kOTiles; ++n)
+    for (int e = 0; e < 4; ++e)
+      acc[n][e] = 0.0f;
+  for (int n = 0; n < vis.count; ++n) {
+    const int step = vis.count + n;
+    issue(step + 1);
+    sptr<T> vt = vTiles + (step & 1) * Shape::kTileV;
+    cp_async_wait<3>(); // K of step `step`
+    __syncthreads();
+    float s[kSTiles][4];
+    scores(s, kTiles + (step & 1) * Shape::kTileK, vis.tile(n) * BKV);
+    for (int n8 = 0; n8 < kSTiles; ++n8)
+      for (int e = 0; e < 4; ++e) {
+        float l = sum[e / 2];
+        s[n8][e] = l > 0.0f ? expf(s[n8][e] - base[e / 2]) / l : 0.0f;
+      }
+
+    cp_async_wait<2>(); // V of step `step`
     __syncthreads();
 
     // O += P·V: the scores' accumulator layout is the A fragment of P (two
@@ -386,23 +431,16 @@ DS_DEVICE void attentionMma(gptr<const T> q, gptr<const T> k, gptr<const T> v,
         mma16816<T>(acc[kOTiles - 1], a, b);
       }
     }
-    __syncthreads(); // the stage is free for tile n + 2
+    __syncthreads(); // the stage is free for step `step` + 2
   }
   cp_async_wait<0>();
 
-  // Normalize, stage the tile in shared memory, write 16-byte rows.
-  float inv[2];
-  for (int r = 0; r < 2; ++r) {
-    float l = rowSum[r];
-    l += __shfl_xor_sync(0xffffffffu, l, 1);
-    l += __shfl_xor_sync(0xffffffffu, l, 2);
-    inv[r] = l > 0.0f ? 1.0f / l : 0.0f;
-  }
+  // Round once, stage the tile in shared memory, write 16-byte rows.
   for (int n = 0; n < kOTiles; ++n)
     for (int r = 0; r < 2; ++r) {
       int row = warp * 16 + group + 8 * r;
       ptr_cast<unsigned>(smem + RV::chunk(row, n) + 2 * quad)[0] =
-          pack2<T>(acc[n][2 * r] * inv[r], acc[n][2 * r + 1] * inv[r]);
+          pack2<T>(acc[n][2 * r], acc[n][2 * r + 1]);
     }
   __syncthreads();
   gptr<T> out = o + long(t0) * heads * DV + long(h) * DV;
@@ -494,38 +532,29 @@ DS_DEVICE void attentionFfma(gptr<const T> q, gptr<const T> k, gptr<const T> v,
                 : 0.0f;
   }
 
-  float acc[kRows][kCols];
-  float rowMax[kRows], rowSum[kRows];
-  for (int r = 0; r < kRows; ++r) {
-    rowMax[r] = negInf();
-    rowSum[r] = 0.0f;
-    for (int c = 0; c < kCols; ++c)
-      acc[r][c] = 0.0f;
-  }
   const int row0 = warp * kRows;
   const int pos0 = S - tokens + t0 + row0;
 
-  auto issue = [&](int n) {
-    if (n < vis.count) {
-      int key0 = vis.tile(n) * BKV;
-      loadFloats<T, kThreads, BKV, DQ>(kTiles + (n & 1) * Shape::kTileK,
+  // Two passes over the visited tiles as on the tensor-core path: steps
+  // [0, count) bring K only, steps [count, 2 count) K and V; step n goes to
+  // stage n % 2, one cp.async group per step.
+  auto issue = [&](int step) {
+    if (step < 2 * vis.count) {
+      const bool second = step >= vis.count;
+      int key0 = vis.tile(second ? step - vis.count : step) * BKV;
+      loadFloats<T, kThreads, BKV, DQ>(kTiles + (step & 1) * Shape::kTileK,
                                        Shape::kKStride, kHead, sharedKey, dk,
                                        dr, kStride, key0, S);
-      loadFloats<T, kThreads, BKV, DV>(vTiles + (n & 1) * Shape::kTileV, DV,
-                                       vHead, vHead, DV, 0, vStride, key0, S);
+      if (second)
+        loadFloats<T, kThreads, BKV, DV>(vTiles + (step & 1) * Shape::kTileV,
+                                         DV, vHead, vHead, DV, 0, vStride, key0,
+                                         S);
     }
     cp_async_commit();
   };
-  issue(0);
-  for (int n = 0; n < vis.count; ++n) {
-    issue(n + 1);
-    const int key0 = vis.tile(n) * BKV;
-    sptr<const float> kt = kTiles + (n & 1) * Shape::kTileK;
-    sptr<const float> vt = vTiles + (n & 1) * Shape::kTileV;
-    cp_async_wait<1>();
-    __syncthreads();
-
-    float s[kRows][kKeys];
+  // The scores of the lane's keys of the tile at key0 with the reference's
+  // rounding, masked keys -inf (every lane of a key's kSplit holds it).
+  auto scores = [&](float s[kRows][kKeys], sptr<const float> kt, int key0) {
     for (int r = 0; r < kRows; ++r)
       for (int i = 0; i < kKeys; ++i)
         s[r][i] = 0.0f;
@@ -543,31 +572,73 @@ DS_DEVICE void attentionFfma(gptr<const T> q, gptr<const T> k, gptr<const T> v,
       for (int r = 0; r < kRows; ++r)
         s[r][0] += __shfl_xor_sync(0xffffffffu, s[r][0], offset);
     const bool whole = vis.whole(key0);
-    for (int r = 0; r < kRows; ++r) {
-      float tileMax = negInf();
+    for (int r = 0; r < kRows; ++r)
       for (int i = 0; i < kKeys; ++i) {
         float x = roundTo<T>(roundTo<T>(s[r][i]) * scale);
         if (!whole && !vis.admits(pos0 + r, key0 + 32 * i + mine))
           x = negInf();
         s[r][i] = x;
-        tileMax = fmaxf(tileMax, x);
       }
+  };
+
+  // Pass 1: the row max m and the sum l of exp(score - m) (fp32, l
+  // rescaled when m grows; the lanes of part 0 sum their keys).
+  float rowMax[kRows], rowSum[kRows];
+  for (int r = 0; r < kRows; ++r) {
+    rowMax[r] = negInf();
+    rowSum[r] = 0.0f;
+  }
+  issue(0);
+  for (int n = 0; n < vis.count; ++n) {
+    issue(n + 1);
+    cp_async_wait<1>(); // step n
+    __syncthreads();
+    float s[kRows][kKeys];
+    scores(s, kTiles + (n & 1) * Shape::kTileK, vis.tile(n) * BKV);
+    for (int r = 0; r < kRows; ++r) {
+      float tileMax = negInf();
+      for (int i = 0; i < kKeys; ++i)
+        tileMax = fmaxf(tileMax, s[r][i]);
       for (int offset = 16; offset > 0; offset /= 2)
         tileMax = fmaxf(tileMax, __shfl_xor_sync(0xffffffffu, tileMax, offset));
       float next = fmaxf(rowMax[r], tileMax);
       float base = next == negInf() ? 0.0f : next;
-      float alpha = expf(rowMax[r] - base);
+      rowSum[r] *= expf(rowMax[r] - base);
       rowMax[r] = next;
-      rowSum[r] *= alpha;
-      for (int c = 0; c < kCols; ++c)
-        acc[r][c] *= alpha;
       if (part == 0)
+        for (int i = 0; i < kKeys; ++i)
+          rowSum[r] += expf(s[r][i] - base);
+    }
+    __syncthreads(); // the stage is free for step n + 2
+  }
+  for (int r = 0; r < kRows; ++r) {
+    for (int offset = 16; offset > 0; offset /= 2)
+      rowSum[r] += __shfl_xor_sync(0xffffffffu, rowSum[r], offset);
+    if (rowMax[r] == negInf())
+      rowMax[r] = 0.0f;
+  }
+
+  // Pass 2: p = round_T(exp(score - m) / l) through shared memory, O += P·V
+  // in fp32.
+  float acc[kRows][kCols];
+  for (int r = 0; r < kRows; ++r)
+    for (int c = 0; c < kCols; ++c)
+      acc[r][c] = 0.0f;
+  for (int n = 0; n < vis.count; ++n) {
+    const int step = vis.count + n;
+    issue(step + 1);
+    sptr<const float> vt = vTiles + (step & 1) * Shape::kTileV;
+    cp_async_wait<1>(); // step `step`
+    __syncthreads();
+    float s[kRows][kKeys];
+    scores(s, kTiles + (step & 1) * Shape::kTileK, vis.tile(n) * BKV);
+    if (part == 0)
+      for (int r = 0; r < kRows; ++r)
         for (int i = 0; i < kKeys; ++i) {
-          float p = expf(s[r][i] - base);
-          rowSum[r] += p;
+          float l = rowSum[r];
+          float p = l > 0.0f ? expf(s[r][i] - rowMax[r]) / l : 0.0f;
           ps[(row0 + r) * BKV + 32 * i + mine] = roundTo<T>(p);
         }
-    }
     __syncthreads();
     for (int key = 0; key < BKV; ++key) {
       float vv[kCols];
@@ -586,16 +657,12 @@ DS_DEVICE void attentionFfma(gptr<const T> q, gptr<const T> k, gptr<const T> v,
   cp_async_wait<0>();
 
   for (int r = 0; r < kRows; ++r) {
-    float l = rowSum[r];
-    for (int offset = 16; offset > 0; offset /= 2)
-      l += __shfl_xor_sync(0xffffffffu, l, offset);
-    float inv = l > 0.0f ? 1.0f / l : 0.0f;
     int t = t0 + row0 + r;
     if (t < tokens)
       for (int c = 0; c < kCols; ++c)
         if (32 * c + lane < DV)
           o[(long(t) * heads + h) * DV + 32 * c + lane] =
-              fromFloat<T>(acc[r][c] * inv);
+              fromFloat<T>(acc[r][c]);
   }
 }
 
