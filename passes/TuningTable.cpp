@@ -283,12 +283,14 @@ int64_t representative(int64_t maxTokens) {
 /// else 128; N tiles of 128 (64 for narrow weights); BK = 32; as many
 /// stages as 48 KiB of static shared memory holds, at most 4.
 Config gemmConfig(int64_t rows, int64_t n, int64_t bytes, int64_t maxTokens,
-                  bool fp32) {
+                  bool fp32, bool quantized) {
   Config c;
   c.maxTokens = maxTokens;
   c.variant = fp32 ? "fma" : "mma_sync";
   int64_t bm = rows <= 16 ? 16 : rows <= 64 ? 64 : 128;
-  int64_t bn = fp32 || n <= 64 ? 64 : 128;
+  // A dequantizing 128 x 128 tile stages its raw weights in registers on
+  // top of the accumulators and spills (NVRTC 13): 64 columns then.
+  int64_t bn = fp32 || n <= 64 || (quantized && bm == 128) ? 64 : 128;
   if (fp32 && bm == 128)
     bm = 64;
   int64_t bk = 32;
@@ -324,14 +326,15 @@ std::vector<Config> ds::tuning::heuristicConfigs(const Problem &p,
     int64_t tokens = representative(maxTokens);
     if (p.op == "gemm") {
       out.push_back(gemmConfig(tokens * p.rowsPerToken, dim(p, "n", 4096),
-                               bytes, maxTokens, p.dtype == "f32"));
+                               bytes, maxTokens, p.dtype == "f32",
+                               p.quant != "none"));
     } else if (p.op == "grouped_gemm") {
       int64_t experts = std::max<int64_t>(dim(p, "experts", 1), 1);
       int64_t rowsPerExpert =
           std::max<int64_t>(tokens * p.rowsPerToken / experts, 1);
       // Every expert's tile grid is launched together.
       out.push_back(gemmConfig(rowsPerExpert, dim(p, "n", 4096), bytes,
-                               maxTokens, p.dtype == "f32"));
+                               maxTokens, p.dtype == "f32", p.quant != "none"));
     } else if (p.op == "attention") {
       // codegen/cuda/attention.cuh: tensor cores for bf16/f16 head dims of
       // whole mma tiles, 16 query rows per warp; FFMA otherwise. KV tiles
