@@ -24,6 +24,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -47,6 +48,7 @@ const char *kUsage =
     "              [--timings] [--max-tokens N] [--max-memory SIZE]\n"
     "              [--sim-seed N] [--sim-no-checks]\n"
     "       ds-run --info [--json] model.dsb\n"
+    "       ds-run --extract-kernels DIR model.dsb\n"
     "\n"
     "  --weights PATH     checkpoint: model.safetensors, a directory, or\n"
     "                     model.safetensors.index.json\n"
@@ -63,12 +65,15 @@ const char *kUsage =
     "  --sim-seed N       sim: the seed of the thread schedule (default 1)\n"
     "  --sim-no-checks    sim: no bounds, read-only and race checks (faster)\n"
     "  --info             print a summary of the module\n"
-    "  --json             with --info: as JSON\n";
+    "  --json             with --info: as JSON\n"
+    "  --extract-kernels DIR\n"
+    "                     write each kernel's source (.cu), cubin (.cubin)\n"
+    "                     and PTX (.ptx) to DIR (for cuobjdump, nvcc, diffs)\n";
 
 struct Options {
   std::string module, weights, inputs, output;
   std::string device = "cpu", entry = "forward";
-  std::string maxTokens, maxMemory, simSeed;
+  std::string maxTokens, maxMemory, simSeed, extractKernels;
   bool simNoChecks = false;
   bool timings = false, info = false, json = false, help = false;
 };
@@ -82,7 +87,8 @@ std::string parseArgs(int argc, char **argv, Options &o) {
                                                  {"--entry", &o.entry},
                                                  {"--max-tokens", &o.maxTokens},
                                                  {"--max-memory", &o.maxMemory},
-                                                 {"--sim-seed", &o.simSeed}};
+                                                 {"--sim-seed", &o.simSeed},
+      {"--extract-kernels", &o.extractKernels}};
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     std::string value;
@@ -123,7 +129,7 @@ std::string parseArgs(int argc, char **argv, Options &o) {
     return "";
   if (o.module.empty())
     return "no module given (see --help)";
-  if (o.info)
+  if (o.info || !o.extractKernels.empty())
     return "";
   if (o.json)
     return "--json needs --info";
@@ -298,6 +304,41 @@ int info(const Options &o, const Module &m) {
   return 0;
 }
 
+/// Writes `bytes` to `path`; false with a message on failure.
+bool writeFile(const std::string &path, const void *bytes, size_t size) {
+  std::FILE *f = std::fopen(path.c_str(), "wb");
+  if (!f) {
+    fail(cat(path, ": cannot write: ", std::strerror(errno)));
+    return false;
+  }
+  bool ok = std::fwrite(bytes, 1, size, f) == size;
+  ok = std::fclose(f) == 0 && ok;
+  if (!ok)
+    fail(cat(path, ": cannot write: ", std::strerror(errno)));
+  return ok;
+}
+
+/// --extract-kernels: <dir>/<name>.cu, .cubin and .ptx of every kernel. The
+/// names come from the file: anything but [A-Za-z0-9_] is refused.
+int extractKernels(const std::string &dir, const Module &m) {
+  for (size_t i = 0; i < m.kernels.size(); ++i) {
+    const Kernel &k = m.kernels[i];
+    bool plain = !k.name.empty();
+    for (char c : k.name)
+      plain = plain && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
+    if (!plain)
+      return fail(cat("kernels[", i, "]: name '", k.name,
+                      "' is not a plain identifier"));
+    std::string base = dir + "/" + k.name;
+    if (!writeFile(base + ".cu", k.source.data(), k.source.size()) ||
+        !writeFile(base + ".cubin", k.cubin.data(), k.cubin.size()) ||
+        !writeFile(base + ".ptx", k.ptx.data(), k.ptx.size()))
+      return 1;
+  }
+  std::printf("%zu kernels written to %s\n", m.kernels.size(), dir.c_str());
+  return 0;
+}
+
 void printTimings(const EntryPoint &e, int64_t tokens,
                   const std::vector<LaunchTiming> &timings) {
   std::map<std::string, std::pair<int64_t, double>> by;
@@ -334,6 +375,8 @@ int main(int argc, char **argv) {
     return fail(module.message());
   if (o.info)
     return info(o, *module);
+  if (!o.extractKernels.empty())
+    return extractKernels(o.extractKernels, *module);
 
   SessionOptions options;
   options.device = o.device;
