@@ -84,3 +84,22 @@ else
     echo "setup: CUDA toolkit found at $cuda_home (CUDA_VERSION ${nvrtc_version:-unknown})"
   fi
 fi
+
+# The SASS checks' disassembler (design §9: not in the toolkit; PyPI's
+# nvidia-cuda-cuobjdump and nvidia-cuda-nvdisasm) into .tools/cuda-sass. CI
+# needs it (the gate must run, not skip); elsewhere it is optional.
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+sass_dir=$root/.tools/cuda-sass
+if [[ ! -x $sass_dir/nvidia/cu13/bin/cuobjdump || ! -x $sass_dir/nvidia/cu13/bin/nvdisasm ]]; then
+  if python3 -m pip install --quiet --disable-pip-version-check --target "$sass_dir" \
+       nvidia-cuda-cuobjdump nvidia-cuda-nvdisasm >/dev/null 2>&1; then
+    echo "setup: cuobjdump and nvdisasm installed into $sass_dir"
+  elif [[ -n ${CI:-} ]]; then
+    echo "setup: error: cannot pip install nvidia-cuda-cuobjdump nvidia-cuda-nvdisasm (the SASS checks need them)" >&2
+    exit 1
+  else
+    echo "setup: warning: no cuobjdump (pip install nvidia-cuda-cuobjdump nvidia-cuda-nvdisasm failed); the SASS checks will be unsupported" >&2
+  fi
+else
+  echo "setup: cuobjdump and nvdisasm found in $sass_dir"
+fi

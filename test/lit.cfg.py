@@ -27,3 +27,16 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 tool_dirs = [config.ds_tools_dir, config.llvm_tools_dir]
 tools = ["ds-opt", "ds-translate", "ds-import", "ds-interp", "ds-run", "ds-module-gen"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# The SASS checks (test/codegen/sass.test) disassemble with cuobjdump and
+# nvdisasm from PyPI (nvidia-cuda-cuobjdump, nvidia-cuda-nvdisasm), which
+# scripts/setup.sh installs into .tools/cuda-sass; $DS_CUOBJDUMP overrides.
+import shutil
+
+cuobjdump = os.environ.get("DS_CUOBJDUMP") or os.path.join(
+    config.ds_src_root, ".tools", "cuda-sass", "nvidia", "cu13", "bin", "cuobjdump")
+if not os.path.exists(cuobjdump):
+    cuobjdump = shutil.which("cuobjdump") or ""
+if cuobjdump:
+    config.available_features.add("cuobjdump")
+    config.substitutions.append(("%cuobjdump", cuobjdump))
