@@ -138,7 +138,10 @@ def torch_reference(args):
     stage = "torch-reference"
     with open(args[0]) as f:
         c = json.load(f)
-    model = os.path.splitext(os.path.basename(args[0]))[0]
+    # The model: the config's folder (real/<model>/config.json) or name.
+    base = os.path.splitext(os.path.basename(args[0]))[0]
+    model = (os.path.basename(os.path.dirname(os.path.abspath(args[0])))
+             if base == "config" else base)
     try:
         import torch
         import torch.nn.functional as F
