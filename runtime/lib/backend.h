@@ -42,6 +42,14 @@ Expected<std::unique_ptr<Backend>> createCpuBackend(const Module &module,
                                                     int64_t memoryLimit,
                                                     bool valueCache);
 
+/// The cuda backend (lib/cuda_backend.cpp): opens the GPU (the driver is
+/// loaded at run time), loads the module's kernels (cubin or NVRTC JIT) and
+/// allocates the arena; fails saying why (no driver, no GPU, no kernels, a
+/// kernel that does not load, out of memory).
+Expected<std::unique_ptr<Backend>> createCudaBackend(const Module &module,
+                                                     int64_t arenaBytes,
+                                                     int64_t memoryLimit);
+
 #ifndef DS_HAVE_SIM
 #define DS_HAVE_SIM 0
 #endif

@@ -2,6 +2,10 @@
 //
 // Part of ds, an MLIR compiler for Mixture-of-Experts transformers.
 //
+// libcuda.so.1 is opened once (dlopen, RTLD_LOCAL) and each entry point of
+// cuda::Api resolved under the name cuda.h maps it to; cuInit(0) runs once.
+// Every failure is remembered as text and returned by each later call.
+//
 //===----------------------------------------------------------------------===//
 
 #include "cuda_driver.h"
@@ -13,40 +17,75 @@
 namespace ds::cuda {
 namespace {
 
-// The driver ABI (cuda.h): CUresult is an int, CUdevice an int.
-using CuInit = int (*)(unsigned);
-using CuDeviceGetCount = int (*)(int *);
-using CuDeviceGet = int (*)(int *, int);
-using CuDeviceGetName = int (*)(char *, int, int);
-using CuDeviceGetAttribute = int (*)(int *, int, int);
-using CuDeviceTotalMem = int (*)(size_t *, int);
-using CuGetErrorName = int (*)(int, const char **);
-using CuGetErrorString = int (*)(int, const char **);
-
-// CUdevice_attribute values (cuda.h).
-constexpr int kComputeCapabilityMajor = 75;
-constexpr int kComputeCapabilityMinor = 76;
-
-struct Driver {
-  std::string error; ///< why the driver is unusable; empty when loaded
-  CuInit init = nullptr;
-  CuDeviceGetCount deviceGetCount = nullptr;
-  CuDeviceGet deviceGet = nullptr;
-  CuDeviceGetName deviceGetName = nullptr;
-  CuDeviceGetAttribute deviceGetAttribute = nullptr;
-  CuDeviceTotalMem deviceTotalMem = nullptr;
-  CuGetErrorName getErrorName = nullptr;
-  CuGetErrorString getErrorString = nullptr;
-  int initResult = 0;
+struct LoadedDriver {
+  Api api{};
+  std::string error;  ///< why the driver is unusable; empty when loaded
+  bool named = false; ///< getErrorName/getErrorString resolved
 };
 
-template <typename Fn> bool resolve(void *lib, const char *name, Fn &fn) {
-  fn = reinterpret_cast<Fn>(dlsym(lib, name));
-  return fn != nullptr;
+/// Resolves the first of `names` that the library exports into `fn`.
+template <typename Fn>
+bool resolve(void *lib, std::initializer_list<const char *> names, Fn &fn,
+             std::string &missing) {
+  for (const char *name : names)
+    if (void *p = dlsym(lib, name)) {
+      fn = reinterpret_cast<Fn>(p);
+      return true;
+    }
+  missing = *names.begin();
+  return false;
 }
 
-const Driver &driver() {
-  static Driver d;
+bool resolveAll(void *lib, Api &a, std::string &missing) {
+  return resolve(lib, {"cuInit"}, a.init, missing) &&
+         resolve(lib, {"cuDeviceGetCount"}, a.deviceGetCount, missing) &&
+         resolve(lib, {"cuDeviceGet"}, a.deviceGet, missing) &&
+         resolve(lib, {"cuDeviceGetName"}, a.deviceGetName, missing) &&
+         resolve(lib, {"cuDeviceGetAttribute"}, a.deviceGetAttribute,
+                 missing) &&
+         resolve(lib, {"cuDeviceTotalMem_v2"}, a.deviceTotalMem, missing) &&
+         resolve(lib, {"cuDevicePrimaryCtxRetain"}, a.primaryCtxRetain,
+                 missing) &&
+         resolve(lib, {"cuDevicePrimaryCtxRelease_v2"}, a.primaryCtxRelease,
+                 missing) &&
+         resolve(lib, {"cuCtxSetCurrent"}, a.ctxSetCurrent, missing) &&
+         resolve(lib, {"cuCtxSynchronize"}, a.ctxSynchronize, missing) &&
+         resolve(lib, {"cuMemGetInfo_v2"}, a.memGetInfo, missing) &&
+         resolve(lib, {"cuMemAlloc_v2"}, a.memAlloc, missing) &&
+         resolve(lib, {"cuMemFree_v2"}, a.memFree, missing) &&
+         resolve(lib, {"cuMemcpyHtoD_v2"}, a.memcpyHtoD, missing) &&
+         resolve(lib, {"cuMemcpyDtoH_v2"}, a.memcpyDtoH, missing) &&
+         resolve(lib, {"cuMemsetD8_v2"}, a.memsetD8, missing) &&
+         resolve(lib, {"cuModuleLoadData"}, a.moduleLoadData, missing) &&
+         resolve(lib, {"cuModuleUnload"}, a.moduleUnload, missing) &&
+         resolve(lib, {"cuModuleGetFunction"}, a.moduleGetFunction, missing) &&
+         resolve(lib, {"cuFuncSetAttribute"}, a.funcSetAttribute, missing) &&
+         resolve(lib, {"cuStreamCreate"}, a.streamCreate, missing) &&
+         resolve(lib, {"cuStreamDestroy_v2"}, a.streamDestroy, missing) &&
+         resolve(lib, {"cuStreamSynchronize"}, a.streamSynchronize, missing) &&
+         resolve(lib, {"cuEventCreate"}, a.eventCreate, missing) &&
+         resolve(lib, {"cuEventDestroy_v2"}, a.eventDestroy, missing) &&
+         resolve(lib, {"cuEventRecord"}, a.eventRecord, missing) &&
+         // CUDA 12.8 added the _v2 (same signature); older drivers lack it.
+         resolve(lib, {"cuEventElapsedTime_v2", "cuEventElapsedTime"},
+                 a.eventElapsedTime, missing) &&
+         resolve(lib, {"cuLaunchKernel"}, a.launchKernel, missing);
+}
+
+/// errorText() of a driver being loaded (errorText() itself would wait for
+/// the loading to finish).
+std::string describe(const LoadedDriver &d, CUresult result) {
+  const char *name = nullptr, *text = nullptr;
+  if (d.named && d.api.getErrorName(result, &name) == kSuccess && name) {
+    if (d.api.getErrorString(result, &text) == kSuccess && text)
+      return cat(name, " (", text, ")");
+    return name;
+  }
+  return cat("CUresult ", result);
+}
+
+const LoadedDriver &loaded() {
+  static LoadedDriver d;
   static std::once_flag once;
   std::call_once(once, [] {
     void *lib = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
@@ -55,62 +94,57 @@ const Driver &driver() {
       d.error = cat("no CUDA driver: ", why ? why : "libcuda.so.1 not found");
       return;
     }
-    bool ok = resolve(lib, "cuInit", d.init) &&
-              resolve(lib, "cuDeviceGetCount", d.deviceGetCount) &&
-              resolve(lib, "cuDeviceGet", d.deviceGet) &&
-              resolve(lib, "cuDeviceGetName", d.deviceGetName) &&
-              resolve(lib, "cuDeviceGetAttribute", d.deviceGetAttribute) &&
-              resolve(lib, "cuDeviceTotalMem_v2", d.deviceTotalMem) &&
-              resolve(lib, "cuGetErrorName", d.getErrorName) &&
-              resolve(lib, "cuGetErrorString", d.getErrorString);
-    if (!ok) {
-      d.error = "the CUDA driver libcuda.so.1 lacks an entry point ds needs "
-                "(too old a driver?)";
+    std::string missing;
+    d.named = resolve(lib, {"cuGetErrorName"}, d.api.getErrorName, missing) &&
+              resolve(lib, {"cuGetErrorString"}, d.api.getErrorString, missing);
+    if (!d.named || !resolveAll(lib, d.api, missing)) {
+      d.error = cat("the CUDA driver libcuda.so.1 lacks the entry point ",
+                    missing, " (too old a driver?)");
       return;
     }
-    d.initResult = d.init(0);
+    if (CUresult r = d.api.init(0); r != kSuccess)
+      d.error = cat("the CUDA driver does not start: cuInit: ", describe(d, r));
   });
   return d;
 }
 
 } // namespace
 
-std::string errorText(int result) {
-  const Driver &d = driver();
-  const char *name = nullptr, *text = nullptr;
-  if (d.getErrorName && d.getErrorName(result, &name) == 0 && name) {
-    if (d.getErrorString && d.getErrorString(result, &text) == 0 && text)
-      return cat(name, " (", text, ")");
-    return name;
-  }
-  return cat("CUresult ", result);
-}
-
-Expected<std::vector<GpuInfo>> gpus() {
-  const Driver &d = driver();
+Expected<const Api *> driver() {
+  const LoadedDriver &d = loaded();
   if (!d.error.empty())
     return Status::error(d.error);
-  if (d.initResult != 0)
-    return Status::error(cat("the CUDA driver does not start: cuInit: ",
-                             errorText(d.initResult)));
+  return &d.api;
+}
+
+std::string errorText(int result) { return describe(loaded(), result); }
+
+Expected<std::vector<GpuInfo>> gpus() {
+  Expected<const Api *> api = driver();
+  if (!api)
+    return api.status();
+  const Api &a = **api;
   int count = 0;
-  if (int r = d.deviceGetCount(&count); r != 0)
+  if (CUresult r = a.deviceGetCount(&count); r != kSuccess)
     return Status::error(cat("cuDeviceGetCount: ", errorText(r)));
   if (count == 0)
     return Status::error("the CUDA driver reports no GPU");
   std::vector<GpuInfo> out;
   for (int i = 0; i < count; ++i) {
-    int device = 0;
-    if (int r = d.deviceGet(&device, i); r != 0)
-      return Status::error(cat("cuDeviceGet(", i, "): ", errorText(r)));
     GpuInfo info;
     info.ordinal = i;
+    if (CUresult r = a.deviceGet(&info.device, i); r != kSuccess)
+      return Status::error(cat("cuDeviceGet(", i, "): ", errorText(r)));
     char name[256] = {};
-    if (d.deviceGetName(name, sizeof name - 1, device) == 0)
+    if (a.deviceGetName(name, sizeof name - 1, info.device) == kSuccess)
       info.name = name;
-    d.deviceGetAttribute(&info.major, kComputeCapabilityMajor, device);
-    d.deviceGetAttribute(&info.minor, kComputeCapabilityMinor, device);
-    d.deviceTotalMem(&info.memoryBytes, device);
+    a.deviceGetAttribute(&info.major, kAttrComputeCapabilityMajor, info.device);
+    a.deviceGetAttribute(&info.minor, kAttrComputeCapabilityMinor, info.device);
+    a.deviceGetAttribute(&info.multiprocessors, kAttrMultiprocessorCount,
+                         info.device);
+    a.deviceGetAttribute(&info.maxSharedPerBlockOptin,
+                         kAttrMaxSharedMemoryPerBlockOptin, info.device);
+    a.deviceTotalMem(&info.memoryBytes, info.device);
     out.push_back(std::move(info));
   }
   return out;

@@ -17,7 +17,7 @@ namespace ds {
 
 const std::vector<DeviceInfo> &devices() {
   static const std::vector<DeviceInfo> list = {
-      {"cpu", true}, {"sim", DS_HAVE_SIM != 0}, {"cuda", false}};
+      {"cpu", true}, {"sim", DS_HAVE_SIM != 0}, {"cuda", true}};
   return list;
 }
 
@@ -54,11 +54,6 @@ Session::create(std::shared_ptr<const Module> module, SessionOptions options) {
     Expected<std::vector<cuda::GpuInfo>> gpus = cuda::gpus();
     if (!gpus)
       return Status::error(cat("device 'cuda': ", gpus.message()));
-    const cuda::GpuInfo &gpu = gpus->front();
-    return Status::error(
-        cat("device 'cuda': found ", gpu.name, " (sm_", gpu.major, gpu.minor,
-            "), but this runtime has no cuda backend yet: modules carry no "
-            "kernels until the CUDA codegen lands; use --device cpu"));
   }
   if (!device->available)
     return Status::error(
@@ -100,6 +95,7 @@ Session::create(std::shared_ptr<const Module> module, SessionOptions options) {
   s->Options = std::move(options);
   s->ArenaBytes = arena;
   Expected<std::unique_ptr<Backend>> backend =
+      s->Options.device == "cuda" ? createCudaBackend(*s->M, arena, limit) :
 #if DS_HAVE_SIM
       s->Options.device == "sim"
           ? createSimBackend(*s->M, arena, limit, s->Options.sim)
