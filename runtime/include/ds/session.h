@@ -12,8 +12,8 @@
 // Devices: "cpu" (the reference backend, lib/cpu_backend.cpp: each launch
 // calls the runtime/cpu op ds-interp calls for the same moe op, so results
 // are bit-identical to ds-interp). "sim" runs the module's own kernels on
-// the CPU (design §7a; in builds with Boost.Context); "cuda" is named but
-// not available in this build.
+// the CPU (design §7a; in builds with Boost.Context); "cuda" runs them on
+// a GPU through the driver, loaded at run time (lib/cuda_backend.cpp).
 //
 //===----------------------------------------------------------------------===//
 
