@@ -187,13 +187,13 @@ def KernelSelectConfigs : Pass<"kernel-select-configs", "::mlir::ModuleOp"> {
     ```mlir
     kernel.gemm ins(%x, %w : memref<?x7168xbf16>, memref<2048x7168xbf16>)
                 outs(%y : memref<?x2048xbf16>)
-        {config = [#kernel.config<max_tokens = 1, variant = "wgmma",
-                                  tile = [64, 64, 64], stages = 8, warps = 8,
+        {config = [#kernel.config<max_tokens = 1, variant = "mma_sync",
+                                  tile = [16, 128, 32], stages = 4, warps = 4,
                                   cluster = [1, 1]>,
                    ...,
-                   #kernel.config<max_tokens = 0, variant = "wgmma",
-                                  tile = [128, 256, 64], stages = 4,
-                                  warps = 12, cluster = [2, 1]>],
+                   #kernel.config<max_tokens = 0, variant = "mma_sync",
+                                  tile = [128, 128, 32], stages = 3,
+                                  warps = 8, cluster = [1, 1]>],
          epilogue = #kernel.epilogue<>}
     ```
   }];

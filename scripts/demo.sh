@@ -30,9 +30,10 @@ echo "== DeepSeek-V3: ds-import $config | ds-opt --moe-summary"
 "$ds_opt" "$out_dir/deepseek_v3.mlir" --moe-summary -o /dev/null
 echo "   imported and verified: $out_dir/deepseek_v3.mlir ($(wc -l <"$out_dir/deepseek_v3.mlir") lines)"
 echo
-echo "== DeepSeek-V3: ds-opt deepseek_v3.mlir -o deepseek_v3.dsb; ds-run --info deepseek_v3.dsb"
-"$ds_opt" "$out_dir/deepseek_v3.mlir" -o "$out_dir/deepseek_v3.dsb"
-"$ds_run" --info "$out_dir/deepseek_v3.dsb"
+echo "== DeepSeek-V3: ds-opt deepseek_v3.mlir -o deepseek_v3.dsb --kernel-stats; ds-run --info deepseek_v3.dsb"
+"$ds_opt" "$out_dir/deepseek_v3.mlir" -o "$out_dir/deepseek_v3.dsb" --kernel-stats
+"$ds_run" --info "$out_dir/deepseek_v3.dsb" | awk '/^kernels:/ {k = NR} !k || NR <= k + 4'
+echo "  ..."
 
 for model in deepseek_v3_layer mixtral_layer; do
   input=$root/examples/$model.mlir
@@ -73,3 +74,11 @@ else
 fi
 echo "   vs Hugging Face: $(python3 "$root/test/golden/compare.py" \
   "$out_dir/golden_mixtral.dsb.logits.safetensors" "$root/$fixture/expected.safetensors")"
+
+echo
+echo "== $fixture: the module's own CUDA kernels on the sim: ds-run --device sim --timings"
+"$ds_run" "$out_dir/golden_mixtral.dsb" --device sim --weights "$root/$fixture" \
+  --inputs "$root/$fixture/inputs.safetensors" \
+  -o "$out_dir/golden_mixtral.sim.logits.safetensors" --timings
+echo "   vs Hugging Face: $(python3 "$root/test/golden/compare.py" \
+  "$out_dir/golden_mixtral.sim.logits.safetensors" "$root/$fixture/expected.safetensors")"

@@ -3,9 +3,11 @@
 // Part of ds, an MLIR compiler for Mixture-of-Experts transformers.
 //
 //   ds-run model.dsb --weights <checkpoint> --inputs in.safetensors
-//          -o out.safetensors [--device cpu] [--entry forward] [--timings]
-//          [--max-tokens N] [--max-memory 64G]
+//          -o out.safetensors [--device cpu|sim|cuda] [--entry forward]
+//          [--timings] [--max-tokens N] [--max-memory 64G] [--sim-seed N]
+//          [--sim-no-checks]
 //   ds-run --info [--json] model.dsb
+//   ds-run --extract-kernels DIR model.dsb
 //
 // A thin main over ds::Session (ds/session.h; the C API ds/runtime.h is the
 // same session). Inputs bind by name as in ds-interp (ds/binding.h: a missing
