@@ -250,17 +250,15 @@ void KernelEntry::call(llvm::StringRef header, llvm::StringRef callee,
                               Builder.getArrayAttr(templateArgs));
 }
 
-Value KernelEntry::callValue(llvm::StringRef callee,
-                             llvm::StringRef resultType,
+Value KernelEntry::callValue(llvm::StringRef callee, llvm::StringRef resultType,
                              llvm::ArrayRef<Arg> args) {
   SmallVector<Value> operands;
   SmallVector<Attribute> argAttrs;
   splitArgs(Builder, args, operands, argAttrs);
   Type type = emitc::OpaqueType::get(&Context, resultType);
-  auto op = emitc::CallOpaqueOp::create(Builder, Loc, TypeRange{type}, callee,
-                                        operands,
-                                        Builder.getArrayAttr(argAttrs),
-                                        ArrayAttr());
+  auto op = emitc::CallOpaqueOp::create(
+      Builder, Loc, TypeRange{type}, callee, operands,
+      Builder.getArrayAttr(argAttrs), ArrayAttr());
   return op.getResult(0);
 }
 

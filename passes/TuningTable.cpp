@@ -359,9 +359,9 @@ std::vector<Config> ds::tuning::heuristicConfigs(const Problem &p,
         c.variant = "fma_fa";
         c.warps = 4;
         int64_t bkv = 32;
-        while (bkv > 8 && 4 * (16 * dq + 2 * bkv * (dq | 1) + 2 * bkv * dv +
-                               16 * bkv) >
-                              48 * 1024)
+        while (bkv > 8 &&
+               4 * (16 * dq + 2 * bkv * (dq | 1) + 2 * bkv * dv + 16 * bkv) >
+                   48 * 1024)
           bkv /= 2;
         c.tile = {16, bkv};
       }

@@ -83,7 +83,6 @@ enum class GemmQuant { None, Fp8E4M3, Int8, Int4 };
 
 namespace gemm_detail {
 
-
 __host__ __device__ constexpr bool isPowerOfTwo(int v) {
   return v > 0 && (v & (v - 1)) == 0;
 }

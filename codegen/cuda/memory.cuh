@@ -41,7 +41,6 @@ namespace ds {
 /// power of two up to 16).
 template <class T, int N> struct alignas(sizeof(T) * N) Pack { T v[N]; };
 
-
 /// Whether `p` is 16-byte aligned.
 template <class P> DS_DEVICE bool isAligned16(P p) {
   return (reinterpret_cast<unsigned long long>(raw(p)) & 15ull) == 0;

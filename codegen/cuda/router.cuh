@@ -90,7 +90,6 @@ struct RouterParams {
 
 namespace router_detail {
 
-
 template <class T, int kN> struct alignas(sizeof(T) * kN) Vec { T v[kN]; };
 
 template <class T> DS_DEVICE bool aligned16(gptr<T> p) {

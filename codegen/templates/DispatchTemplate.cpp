@@ -39,11 +39,10 @@ ds::codegen::emitDispatch(KernelEntry &k, const ds::KernelConfig &) {
          {k.pointer(x), k.pointer(indices), k.pointer(rows), k.pointer(perm),
           k.pointer(offsets), k.count(tokens.perToken, tokens.fixed),
           k.i32(topK), k.i64(h), k.i32(experts)});
-  return k.finish("dispatch_" + KernelEntry::typeTag(k.buffer(x).dtype),
-                  kDispatchThreads,
-                  {gridDim(tokens.perToken * topK, tokens.fixed * topK,
-                           kPairsPerCta),
-                   gridDim(0, 1), gridDim(0, 1)});
+  return k.finish(
+      "dispatch_" + KernelEntry::typeTag(k.buffer(x).dtype), kDispatchThreads,
+      {gridDim(tokens.perToken * topK, tokens.fixed * topK, kPairsPerCta),
+       gridDim(0, 1), gridDim(0, 1)});
 }
 
 llvm::Expected<GeneratedKernel>

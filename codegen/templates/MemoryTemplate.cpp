@@ -31,10 +31,9 @@ ds::codegen::emitEmbedding(KernelEntry &k, const ds::KernelConfig &config) {
          {k.pointer(table), k.pointer(ids), k.pointer(y),
           k.count(tokens.perToken, tokens.fixed), k.i64(td[0].size),
           k.i64(td[1].size)});
-  return k.finish("embedding_" + KernelEntry::typeTag(k.buffer(table).dtype),
-                  threads,
-                  {gridDim(tokens.perToken, tokens.fixed), gridDim(0, 1),
-                   gridDim(0, 1)});
+  return k.finish(
+      "embedding_" + KernelEntry::typeTag(k.buffer(table).dtype), threads,
+      {gridDim(tokens.perToken, tokens.fixed), gridDim(0, 1), gridDim(0, 1)});
 }
 
 llvm::Expected<GeneratedKernel>
@@ -81,9 +80,8 @@ ds::codegen::emitCopy(KernelEntry &k, const ds::KernelConfig &config) {
   k.verbatim("DS_CONSTANT ds::CopyBoxSpec " + spec + " = {{" +
              std::to_string(rank) + ", " + list(sizes) + ", " + list(src) +
              ", " + list(srcOffsets) + ", " + list(srcStrides) + ", " +
-             list(dst) + ", " + list(dstOffsets) + "}, " +
-             list(sizesPerToken) + ", " + list(srcPerToken) + ", " +
-             list(dstPerToken) + "};");
+             list(dst) + ", " + list(dstOffsets) + "}, " + list(sizesPerToken) +
+             ", " + list(srcPerToken) + ", " + list(dstPerToken) + "};");
   int threads = threadsOf(config);
   ds::DType type = k.buffer(0).dtype;
   mlir::Value src0 = k.pointer(0), dst0 = k.pointer(1);

@@ -29,9 +29,8 @@ ds::codegen::emitRope(KernelEntry &k, const ds::KernelConfig &config) {
     return unsupported(launch, "the rotary dim must be even");
   std::vector<float> invFreq = ds::cpu::ropeInvFreq(d, attrs.theta, attrs.yarn);
   std::string table = KernelEntry::symbol("inv_freq");
-  std::string text =
-      "DS_CONSTANT float " + table + "[" + std::to_string(invFreq.size()) +
-      "] = {";
+  std::string text = "DS_CONSTANT float " + table + "[" +
+                     std::to_string(invFreq.size()) + "] = {";
   for (size_t i = 0; i < invFreq.size(); ++i)
     text += (i ? ", " : "") + KernelEntry::hexFloat(invFreq[i]);
   text += "};";
@@ -46,7 +45,7 @@ ds::codegen::emitRope(KernelEntry &k, const ds::KernelConfig &config) {
          {k.pointer(x), k.pointer(positions), k.pointer(y), k.text(table),
           k.f32(factor), k.i32(heads), k.i32(d)});
   KernelEntry::Extent tokens = KernelEntry::extent(xd, 0, 1);
-  return k.finish("rope_" + KernelEntry::typeTag(k.buffer(x).dtype), threads,
-                  {gridDim(tokens.perToken, tokens.fixed), gridDim(0, 1),
-                   gridDim(0, 1)});
+  return k.finish(
+      "rope_" + KernelEntry::typeTag(k.buffer(x).dtype), threads,
+      {gridDim(tokens.perToken, tokens.fixed), gridDim(0, 1), gridDim(0, 1)});
 }

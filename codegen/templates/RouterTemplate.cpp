@@ -31,10 +31,12 @@ ds::codegen::emitRouter(KernelEntry &k, const ds::KernelConfig &config) {
     return unsupported(launch, "more than 256 experts");
   int64_t threads = maxExperts;
   int64_t rows = config.tile.empty() ? 1 : config.tile[0];
-  int64_t perCta = std::clamp<int64_t>(rows, 1, std::min<int64_t>(8, threads / 32));
+  int64_t perCta =
+      std::clamp<int64_t>(rows, 1, std::min<int64_t>(8, threads / 32));
 
-  auto scoring = rc.scoring == ds::Scoring::Softmax ? "ds::RouterScoring::Softmax"
-                                                    : "ds::RouterScoring::Sigmoid";
+  auto scoring = rc.scoring == ds::Scoring::Softmax
+                     ? "ds::RouterScoring::Softmax"
+                     : "ds::RouterScoring::Sigmoid";
   const char *selection = rc.selection == ds::Selection::Greedy
                               ? "ds::RouterSelection::Greedy"
                           : rc.selection == ds::Selection::GroupLimited
@@ -60,8 +62,8 @@ ds::codegen::emitRouter(KernelEntry &k, const ds::KernelConfig &config) {
          {k.pointer(x), k.pointer(gate),
           attrs.bias ? KernelEntry::Arg(k.pointer(bias)) : k.text("nullptr"),
           k.pointer(weights), k.pointer(indices),
-          k.count(tokens.perToken, tokens.fixed), k.i32(hidden),
-          k.i32(experts), k.text(params)});
+          k.count(tokens.perToken, tokens.fixed), k.i32(hidden), k.i32(experts),
+          k.text(params)});
   return k.finish("router_" + KernelEntry::typeTag(k.buffer(x).dtype),
                   static_cast<int>(threads),
                   {gridDim(tokens.perToken, tokens.fixed, perCta),

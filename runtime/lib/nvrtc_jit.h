@@ -1,5 +1,4 @@
-//===- nvrtc_jit.h - kernel sources to cubins for the GPU at hand -*- C++
-//-*-===//
+//===- nvrtc_jit.h - kernel sources to cubins for this GPU -*- C++ -*-===//
 //
 // Part of ds, an MLIR compiler for Mixture-of-Experts transformers.
 //

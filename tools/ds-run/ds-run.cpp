@@ -82,14 +82,15 @@ struct Options {
 
 /// Parses argv; an error message, or empty.
 std::string parseArgs(int argc, char **argv, Options &o) {
-  std::map<std::string, std::string *> valued = {{"--weights", &o.weights},
-                                                 {"--inputs", &o.inputs},
-                                                 {"-o", &o.output},
-                                                 {"--device", &o.device},
-                                                 {"--entry", &o.entry},
-                                                 {"--max-tokens", &o.maxTokens},
-                                                 {"--max-memory", &o.maxMemory},
-                                                 {"--sim-seed", &o.simSeed},
+  std::map<std::string, std::string *> valued = {
+      {"--weights", &o.weights},
+      {"--inputs", &o.inputs},
+      {"-o", &o.output},
+      {"--device", &o.device},
+      {"--entry", &o.entry},
+      {"--max-tokens", &o.maxTokens},
+      {"--max-memory", &o.maxMemory},
+      {"--sim-seed", &o.simSeed},
       {"--extract-kernels", &o.extractKernels}};
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -327,7 +328,8 @@ int extractKernels(const std::string &dir, const Module &m) {
     const Kernel &k = m.kernels[i];
     bool plain = !k.name.empty();
     for (char c : k.name)
-      plain = plain && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
+      plain =
+          plain && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
     if (!plain)
       return fail(cat("kernels[", i, "]: name '", k.name,
                       "' is not a plain identifier"));

@@ -111,13 +111,12 @@ TEST(MmaPrimitives, AWrongLdmatrixFragmentIsAHazard) {
   ds::sim::Device dev;
   ASSERT_TRUE(dev.registerBuffer(a.data(), 512, "a", true).ok());
   ASSERT_TRUE(dev.registerBuffer(d.data(), 128, "d").ok());
-  ds::Status s = ds::sim::launch(dev, mma_tile_wrong_fragment,
-                                 "mma_tile_wrong_fragment", {1}, {32}, 0,
-                                 a.data(), d.data());
+  ds::Status s =
+      ds::sim::launch(dev, mma_tile_wrong_fragment, "mma_tile_wrong_fragment",
+                      {1}, {32}, 0, a.data(), d.data());
   ASSERT_FALSE(s.ok());
   const std::string &m = s.message();
-  EXPECT_NE(m.find("kernel 'mma_tile_wrong_fragment'"), std::string::npos)
-      << m;
+  EXPECT_NE(m.find("kernel 'mma_tile_wrong_fragment'"), std::string::npos) << m;
   EXPECT_NE(m.find("block (0,0,0)"), std::string::npos) << m;
   EXPECT_NE(m.find("thread ("), std::string::npos) << m;
   EXPECT_NE(m.find("row address 0x"), std::string::npos) << m;

@@ -67,7 +67,6 @@ double spacingAt(DType type, float v) {
   return std::ldexp(1.0, std::ilogb(scale) - mantissa);
 }
 
-
 ds::Yarn deepseekYarn() {
   ds::Yarn y;
   y.factor = 40.0;
@@ -163,12 +162,13 @@ double run(RopeFn<T, P> fn, const char *entry, DType type, bool interleaved,
     float scale = ref->f()[i];
     if (type == DType::F32) {
       int64_t p = static_cast<int64_t>(i) % s.d, head = i - p;
-      int64_t q = interleaved ? (p ^ 1) : (p < s.d / 2 ? p + s.d / 2 : p - s.d / 2);
+      int64_t q =
+          interleaved ? (p ^ 1) : (p < s.d / 2 ? p + s.d / 2 : p - s.d / 2);
       scale = std::max({std::fabs(scale), std::fabs(tx.f()[i]),
                         std::fabs(tx.f()[head + q])});
     }
-    worst = std::max(worst, std::fabs(y[i] - ref->f()[i]) /
-                                spacingAt(type, scale));
+    worst =
+        std::max(worst, std::fabs(y[i] - ref->f()[i]) / spacingAt(type, scale));
   }
   return worst;
 }

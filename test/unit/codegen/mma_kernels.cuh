@@ -61,8 +61,8 @@ DS_SIM_EXPORT(mma_tile)
 
 /// A planted bug: the A fragment's row addresses one element off (2 bytes),
 /// so every lane's ldmatrix row is misaligned and straddles two rows.
-extern "C" __global__ void mma_tile_wrong_fragment(
-    ds::gptr<const unsigned short> a, ds::gptr<float> d) {
+extern "C" __global__ void
+mma_tile_wrong_fragment(ds::gptr<const unsigned short> a, ds::gptr<float> d) {
   DS_SHARED(unsigned short, sa, 16 * 16 + 8);
   unsigned lane = threadIdx.x;
   for (unsigned i = lane; i < 16 * 16; i += 32)
