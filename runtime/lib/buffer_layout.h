@@ -4,7 +4,9 @@
 //
 // Internal to the runtime library: the root (a non-view buffer) of each
 // buffer of an entry and the static byte offset of its view chain into it,
-// which every backend resolves addresses from.
+// which every backend resolves addresses from; and what the backends that
+// launch kernels share about a launch (its variant at T, its name in
+// messages).
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,8 +14,10 @@
 #define DS_RUNTIME_LIB_BUFFER_LAYOUT_H
 
 #include "ds/module.h"
+#include "ds/status.h"
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace ds {
@@ -36,7 +40,32 @@ struct Layout {
       }
     }
   }
+
+  /// The byte offset of buffer `b` into its root's storage at T (an arena
+  /// root's storage is the arena).
+  int64_t offsetAt(const EntryPoint &e, uint32_t b, int64_t tokens) const {
+    const Buffer &r = e.buffers[root[b]];
+    int64_t base = r.kind == BufferKind::Arena
+                       ? r.offsetPerToken * tokens + r.offsetFixed
+                       : 0;
+    return base + offset[b];
+  }
 };
+
+/// The variant of `launch` at T: the first whose bucket holds T; null when
+/// none does (a launch without configs).
+inline const Variant *variantAt(const Launch &launch, int64_t tokens) {
+  for (const Variant &v : launch.variants)
+    if (v.config.maxTokens == 0 || tokens <= v.config.maxTokens)
+      return &v;
+  return nullptr;
+}
+
+/// "launch #3 (gemm at model.mlir:4:5)", for messages.
+inline std::string describeLaunch(const Launch &launch, size_t index) {
+  return cat("launch #", index, " (", opKindName(launch.kind()),
+             launch.location.empty() ? "" : cat(" at ", launch.location), ")");
+}
 
 } // namespace ds
 

@@ -509,29 +509,11 @@ private:
   CUdeviceptr address(const EntryPoint &e, const Layout &l, uint32_t b,
                       int64_t tokens) const {
     const Buffer &r = e.buffers[l.root[b]];
-    auto off = static_cast<CUdeviceptr>(l.offset[b]);
-    switch (r.kind) {
-    case BufferKind::Arena:
-      return Arena.ptr() +
-             static_cast<CUdeviceptr>(r.offsetPerToken * tokens +
-                                      r.offsetFixed) +
-             off;
-    case BufferKind::Weight:
-      return Weights[r.parameter].ptr() + off;
-    case BufferKind::Input:
-      return Inputs[r.input].ptr() + off;
-    case BufferKind::View:
-      break;
-    }
-    return 0;
-  }
-
-  /// The variant of `launch` at T: the first whose bucket holds T.
-  static const Variant *variantAt(const Launch &launch, int64_t tokens) {
-    for (const Variant &v : launch.variants)
-      if (v.config.maxTokens == 0 || tokens <= v.config.maxTokens)
-        return &v;
-    return nullptr;
+    CUdeviceptr base = r.kind == BufferKind::Arena ? Arena.ptr()
+                       : r.kind == BufferKind::Weight
+                           ? Weights[r.parameter].ptr()
+                           : Inputs[r.input].ptr();
+    return base + static_cast<CUdeviceptr>(l.offsetAt(e, b, tokens));
   }
 
   /// Two events per launch, created once.
@@ -548,11 +530,6 @@ private:
   }
 
   /// "launch #3 (norm at model.mlir:12:5)".
-  static std::string describeLaunch(const Launch &launch, size_t i) {
-    return cat("launch #", i, " (", opKindName(launch.kind()),
-               launch.location.empty() ? "" : cat(" at ", launch.location),
-               ")");
-  }
 
   /// Marks the session broken after a fault the context cannot recover
   /// from, and says so.

@@ -162,26 +162,10 @@ private:
   uint8_t *address(const EntryPoint &e, const Layout &l, uint32_t b,
                    int64_t tokens, std::vector<DeviceBytes> &inputs) {
     const Buffer &r = e.buffers[l.root[b]];
-    int64_t off = l.offset[b];
-    switch (r.kind) {
-    case BufferKind::Arena:
-      return Arena.data() + r.offsetPerToken * tokens + r.offsetFixed + off;
-    case BufferKind::Weight:
-      return Weights[r.parameter].data() + off;
-    case BufferKind::Input:
-      return inputs[r.input].data() + off;
-    case BufferKind::View:
-      break;
-    }
-    return nullptr;
-  }
-
-  /// The variant of `launch` at T: the first whose bucket holds T.
-  static const Variant *variantAt(const Launch &launch, int64_t tokens) {
-    for (const Variant &v : launch.variants)
-      if (v.config.maxTokens == 0 || tokens <= v.config.maxTokens)
-        return &v;
-    return nullptr;
+    uint8_t *base = r.kind == BufferKind::Arena    ? Arena.data()
+                    : r.kind == BufferKind::Weight ? Weights[r.parameter].data()
+                                                   : inputs[r.input].data();
+    return base + l.offsetAt(e, b, tokens);
   }
 
   Status program(const EntryPoint &e, const Layout &l, int64_t tokens,
@@ -189,11 +173,7 @@ private:
                  std::vector<LaunchTiming> &timings) {
     for (size_t i = 0; i < e.program.size(); ++i) {
       const Launch &launch = e.program[i];
-      auto what = [&] {
-        return cat("launch #", i, " (", opKindName(launch.kind()),
-                   launch.location.empty() ? "" : cat(" at ", launch.location),
-                   ")");
-      };
+      auto what = [&] { return describeLaunch(launch, i); };
       const Variant *v = variantAt(launch, tokens);
       if (!v || v->kernel < 0)
         return Status::error(
