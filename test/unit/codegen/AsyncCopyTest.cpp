@@ -14,19 +14,19 @@
 
 #include "async_kernels.cuh"
 
+#include "DeviceTestUtils.h"
 #include "codegen/NvrtcCompiler.h"
 #include "ds/sim/sim.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 namespace {
+
+using namespace ds::test;
 
 TEST(AsyncCopy, ZeroFillsPastTheSourceBytes) {
   std::vector<unsigned char> src(64 * 16), out(64 * 16, 0);
@@ -153,24 +153,14 @@ TEST(AsyncCopy, RefillingAStageBeforeABarrierIsARace) {
 }
 
 TEST(AsyncCopy, CompilesWithNvrtcWithoutLocalMemory) {
-  std::ifstream in(DS_ASYNC_KERNELS);
-  std::ostringstream text;
-  text << in.rdbuf();
-  ds::codegen::NvrtcOptions options;
-  options.cacheDir = "none";
-  options.extraOptions = {std::string("-I") + DS_SOURCE_DIR,
-                          std::string("-I") + DS_RUNTIME_INCLUDE_DIR,
-                          std::string("-I") + DS_CUDA_INCLUDE_DIR};
   llvm::Expected<ds::codegen::CompiledKernel> k = ds::codegen::compileKernel(
-      {"async_ring", "async_ring", text.str()}, options);
+      {"async_ring", "async_ring", readFile(DS_ASYNC_KERNELS)}, nvrtcOptions());
   ASSERT_TRUE(static_cast<bool>(k)) << llvm::toString(k.takeError());
   for (const char *op :
        {"cp.async.ca.shared.global", "cp.async.cg.shared.global",
         "cp.async.commit_group", "cp.async.wait_group 1", "cp.async.wait_all"})
     EXPECT_NE(k->ptx.find(op), std::string::npos) << op;
-  llvm::Error e = ds::codegen::checkNoLocalMemory(
-      {"async_ring", "async_ring", ""}, k->report);
-  EXPECT_FALSE(static_cast<bool>(e)) << llvm::toString(std::move(e));
+  expectNoLocalMemory("async_ring", *k);
 }
 
 } // namespace

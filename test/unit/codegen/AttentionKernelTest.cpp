@@ -19,6 +19,7 @@
 
 #include "attention_kernels.cuh"
 
+#include "DeviceTestUtils.h"
 #include "codegen/NvrtcCompiler.h"
 #include "ds/cpu/ops.h"
 #include "ds/dtype.h"
@@ -29,10 +30,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
+#include <iterator>
 #include <limits>
 #include <random>
-#include <sstream>
 #include <vector>
 
 namespace {
@@ -41,6 +41,7 @@ using ds::DType;
 using ds::Window;
 using ds::WindowKind;
 using ds::cpu::Tensor;
+using namespace ds::test;
 
 template <class T>
 using Entry = void (*)(ds::gptr<const T>, ds::gptr<const T>, ds::gptr<const T>,
@@ -81,8 +82,6 @@ bool admits(const Window &w, int q, int k) {
   }
   return true;
 }
-
-size_t widthOf(DType t) { return t == DType::F32 ? 4 : 2; }
 
 struct Result {
   double error = 0; ///< max |o - ref| / max |ref|
@@ -363,37 +362,15 @@ TEST(AttentionKernel, VisitsOnlyTheVisibleTiles) {
       check(kBf16Mla192, {1, 200, 1, 1, 128, 64, 128, {}}, kHalfTol).visited);
 }
 
-/// attention_kernels.cuh with only `entry`'s DS_ATTENTION_ENTRY line.
-std::string sourceOf(const std::string &text, const std::string &entry) {
-  std::istringstream lines(text);
-  std::string line, out;
-  const std::string use = "DS_ATTENTION_ENTRY(";
-  while (std::getline(lines, line))
-    if (line.rfind(use, 0) != 0 || line.rfind(use + entry + ",", 0) == 0)
-      out += line + "\n";
-  return out;
-}
-
 TEST(AttentionKernel, CompilesWithNvrtcWithoutLocalMemory) {
-  std::ifstream in(DS_ATTENTION_KERNELS);
-  std::ostringstream text;
-  text << in.rdbuf();
-  ds::codegen::NvrtcOptions options;
-  options.cacheDir = "none";
-  options.extraOptions = {std::string("-I") + DS_SOURCE_DIR,
-                          std::string("-I") + DS_RUNTIME_INCLUDE_DIR,
-                          std::string("-I") + DS_CUDA_INCLUDE_DIR};
   // The realistic shapes, the golden models' head dims, the FFMA path.
   const char *entries[] = {"attention_bf16_d128",     "attention_bf16_mla192",
                            "attention_bf16_d32_dv24", "attention_bf16_d16",
                            "attention_f32_d64",       "attention_f32_d128",
                            "attention_f32_d32_dv24"};
-  std::vector<ds::codegen::KernelSource> sources;
-  for (const char *entry : entries)
-    sources.push_back({entry, entry, sourceOf(text.str(), entry)});
-  auto compiled = ds::codegen::compileKernels(sources, options);
-  ASSERT_EQ(compiled.size(), sources.size());
-  for (size_t i = 0; i < sources.size(); ++i) {
+  auto compiled = compileEntries(readFile(DS_ATTENTION_KERNELS), entries);
+  ASSERT_EQ(compiled.size(), std::size(entries));
+  for (size_t i = 0; i < compiled.size(); ++i) {
     auto &k = compiled[i];
     ASSERT_TRUE(static_cast<bool>(k)) << llvm::toString(k.takeError());
     EXPECT_NE(k->ptx.find(std::string(".entry ") + entries[i]),
@@ -401,12 +378,9 @@ TEST(AttentionKernel, CompilesWithNvrtcWithoutLocalMemory) {
     EXPECT_EQ(k->ptx.find(".entry ", k->ptx.find(".entry ") + 1),
               std::string::npos)
         << "one entry per source";
-    llvm::Error e = ds::codegen::checkNoLocalMemory(sources[i], k->report);
-    EXPECT_FALSE(static_cast<bool>(e)) << llvm::toString(std::move(e));
-    EXPECT_LE(k->staticSharedBytes, 48 * 1024) << entries[i];
-    std::printf("  %-24s %3d registers, %6lld bytes static smem\n", entries[i],
-                int(k->report.registers),
-                static_cast<long long>(k->staticSharedBytes));
+    expectNoLocalMemory(entries[i], *k);
+    EXPECT_LE(k->staticSharedBytes, kMaxStaticSmem) << entries[i];
+    printResources(entries[i], *k);
   }
 }
 

@@ -14,6 +14,7 @@
 
 #include "dispatch_kernels.cuh"
 
+#include "DeviceTestUtils.h"
 #include "codegen/NvrtcCompiler.h"
 #include "ds/cpu/ops.h"
 #include "ds/dtype.h"
@@ -22,49 +23,15 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <fstream>
-#include <iostream>
 #include <numeric>
 #include <random>
-#include <sstream>
 #include <vector>
 
 namespace {
 
 using ds::DType;
 using ds::cpu::Tensor;
-
-Tensor random(DType type, ds::cpu::Shape shape, uint64_t seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> normal(0.0f, 2.0f);
-  std::vector<float> v(ds::cpu::numElements(shape));
-  for (float &x : v)
-    x = normal(rng);
-  return Tensor::floats(type, shape, v);
-}
-
-template <class T> T *as(std::vector<uint8_t> &b) {
-  return reinterpret_cast<T *>(b.data());
-}
-
-/// A device with `in` registered read-only and `out` writable.
-struct Buffers {
-  ds::sim::Device dev;
-  Buffers(std::vector<std::vector<uint8_t> *> in,
-          std::vector<std::vector<uint8_t> *> out, uint64_t seed) {
-    dev.options().seed = seed;
-    // Interleave the threads between barriers too (every 5th access).
-    dev.options().switchEveryAccesses = 5;
-    for (size_t i = 0; i < in.size(); ++i)
-      EXPECT_TRUE(dev.registerBuffer(in[i]->data(), in[i]->size(),
-                                     "in" + std::to_string(i), true)
-                      .ok());
-    for (size_t i = 0; i < out.size(); ++i)
-      EXPECT_TRUE(dev.registerBuffer(out[i]->data(), out[i]->size(),
-                                     "out" + std::to_string(i))
-                      .ok());
-  }
-};
+using namespace ds::test;
 
 //===- dispatch -----------------------------------------------------------===//
 
@@ -118,11 +85,10 @@ DispatchOut runDispatch(const DispatchEntry<T> &k, const Tensor &x,
   std::vector<uint8_t> bx = x.encode(),
                        bi = Tensor::ints(DType::I32, {t, topK}, indices)
                                 .encode();
-  size_t width = k.type == DType::F32 ? 4 : 2;
-  DispatchOut out{std::vector<uint8_t>(n * h * width, 0xab),
+  DispatchOut out{std::vector<uint8_t>(n * h * widthOf(k.type), 0xab),
                   std::vector<uint8_t>(n * 4, 0xab),
                   std::vector<uint8_t>((e + 1) * 4, 0xab)};
-  Buffers b({&bx, &bi}, {&out.rows, &out.perm, &out.offsets}, seed);
+  SimBuffers b({&bx, &bi}, {&out.rows, &out.perm, &out.offsets}, seed);
   unsigned grid = std::max<unsigned>(1, (n + k.pairs - 1) / k.pairs);
   ds::Status s = ds::sim::launch(
       b.dev, k.fn, k.name, {grid}, {k.threads}, 0, as<const T>(bx),
@@ -135,7 +101,7 @@ DispatchOut runDispatch(const DispatchEntry<T> &k, const Tensor &x,
 template <class T>
 void checkDispatch(const DispatchEntry<T> &k, Routing how, int64_t t,
                    int64_t topK, int64_t e, int64_t h, uint64_t seed) {
-  Tensor x = random(k.type, {t, h}, seed);
+  Tensor x = randomTensor(k.type, {t, h}, seed, 2.0f);
   std::vector<int64_t> indices = route(how, t, topK, e, seed);
   auto ref = ds::cpu::dispatch(x, Tensor::ints(DType::I32, {t, topK}, indices),
                                e, k.type);
@@ -193,7 +159,7 @@ TEST(DispatchKernel, CopiesOddRowsElementByElement) {
 
 TEST(DispatchKernel, SortsBadIndicesAfterTheLastExpert) {
   const int64_t t = 40, topK = 2, e = 8, h = 16;
-  Tensor x = random(DType::BF16, {t, h}, 400);
+  Tensor x = randomTensor(DType::BF16, {t, h}, 400, 2.0f);
   std::vector<int64_t> indices = route(Routing::Uniform, t, topK, e, 400);
   indices[3] = -1;
   indices[10] = e;
@@ -238,10 +204,10 @@ template <class T, class W>
 void checkCombine(const CombineEntry<T, W> &k, int64_t t, int64_t topK,
                   int64_t h, uint64_t seed) {
   int64_t n = t * topK;
-  Tensor rows = random(k.type, {n, h}, seed);
-  Tensor weights = random(k.weightType, {t, topK}, seed + 1);
+  Tensor rows = randomTensor(k.type, {n, h}, seed, 2.0f);
+  Tensor weights = randomTensor(k.weightType, {t, topK}, seed + 1, 2.0f);
   // The permutation of a real dispatch.
-  Tensor x = random(k.type, {t, 1}, seed + 2);
+  Tensor x = randomTensor(k.type, {t, 1}, seed + 2, 2.0f);
   auto d = ds::cpu::dispatch(
       x,
       Tensor::ints(DType::I32, {t, topK},
@@ -253,7 +219,7 @@ void checkCombine(const CombineEntry<T, W> &k, int64_t t, int64_t topK,
 
   std::vector<uint8_t> br = rows.encode(), bp = d->permutation.encode(),
                        bw = weights.encode(), by(ref->encode().size(), 0xab);
-  Buffers b({&br, &bp, &bw}, {&by}, seed);
+  SimBuffers b({&br, &bp, &bw}, {&by}, seed);
   unsigned grid = unsigned((t + k.tokensPerCta - 1) / k.tokensPerCta);
   ds::Status s =
       ds::sim::launch(b.dev, k.fn, k.name, {grid}, {k.threads}, 0,
@@ -299,61 +265,21 @@ TEST(CombineKernel, IsBitExactForF32) {
 
 //===- NVRTC --------------------------------------------------------------===//
 
-/// dispatch_kernels.cuh with only `entry`'s instantiation (the other
-/// `DS_*_ENTRY(...)` invocations dropped), so each compile builds one kernel.
-std::string sourceFor(const std::string &text, const std::string &entry) {
-  std::istringstream lines(text);
-  std::string line, out;
-  int depth = 0;
-  bool keep = true;
-  while (std::getline(lines, line)) {
-    if (depth == 0 && line.rfind("DS_", 0) == 0 &&
-        line.find("_ENTRY(") != std::string::npos)
-      keep = line.find("(" + entry + ",") != std::string::npos;
-    for (char c : line)
-      depth += c == '(' ? 1 : c == ')' ? -1 : 0;
-    if (keep)
-      out += line + "\n";
-    if (depth == 0)
-      keep = true;
-  }
-  return out;
-}
-
 TEST(DispatchKernel, CompilesWithNvrtcWithoutLocalMemory) {
-  std::ifstream in(DS_DISPATCH_KERNELS);
-  std::ostringstream text;
-  text << in.rdbuf();
-  ds::codegen::NvrtcOptions options;
-  options.cacheDir = "none";
-  options.extraOptions = {std::string("-I") + DS_SOURCE_DIR,
-                          std::string("-I") + DS_RUNTIME_INCLUDE_DIR,
-                          std::string("-I") + DS_CUDA_INCLUDE_DIR};
   const char *entries[] = {"dispatch_bf16_256",    "dispatch_bf16_64",
                            "dispatch_f32_32",      "combine_bf16_f32_256",
                            "combine_bf16_bf16_64", "combine_f32_f32_32"};
-  std::vector<ds::codegen::KernelSource> sources;
-  for (const char *entry : entries)
-    sources.push_back({entry, entry, sourceFor(text.str(), entry)});
-  auto compiled = ds::codegen::compileKernels(sources, options);
-  for (size_t i = 0; i < sources.size(); ++i) {
-    const char *entry = entries[i];
-    llvm::Expected<ds::codegen::CompiledKernel> &k = compiled[i];
-    ASSERT_TRUE(static_cast<bool>(k)) << llvm::toString(k.takeError());
-    EXPECT_NE(k->ptx.find(std::string(".entry ") + entry), std::string::npos);
-    llvm::Error e =
-        ds::codegen::checkNoLocalMemory({entry, entry, ""}, k->report);
-    EXPECT_FALSE(static_cast<bool>(e)) << llvm::toString(std::move(e));
-    EXPECT_LE(k->staticSharedBytes, 48 * 1024) << entry;
-    std::cout << entry << ": " << k->report.registers << " registers, "
-              << k->staticSharedBytes << " bytes smem\n";
-    // 16-byte row moves, warp-aggregated ranking, unfused fp32 math.
-    EXPECT_NE(k->ptx.find(".v4."), std::string::npos) << entry;
-    if (i < 3)
-      EXPECT_NE(k->ptx.find("match.any.sync"), std::string::npos) << entry;
-    else
-      EXPECT_EQ(k->ptx.find("fma.rn.f32"), std::string::npos) << entry;
-  }
+  expectEntriesCompile(
+      readFile(DS_DISPATCH_KERNELS), entries, kMaxStaticSmem,
+      [&](size_t i, const ds::codegen::CompiledKernel &k) {
+        // 16-byte row moves, warp-aggregated ranking, unfused fp32 math.
+        EXPECT_NE(k.ptx.find(".v4."), std::string::npos) << entries[i];
+        if (i < 3)
+          EXPECT_NE(k.ptx.find("match.any.sync"), std::string::npos)
+              << entries[i];
+        else
+          EXPECT_EQ(k.ptx.find("fma.rn.f32"), std::string::npos) << entries[i];
+      });
 }
 
 } // namespace

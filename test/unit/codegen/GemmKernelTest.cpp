@@ -23,6 +23,7 @@
 
 #include "gemm_kernels.cuh"
 
+#include "DeviceTestUtils.h"
 #include "codegen/NvrtcCompiler.h"
 #include "ds/cpu/ops.h"
 #include "ds/dtype.h"
@@ -33,11 +34,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
+#include <iterator>
 #include <optional>
 #include <random>
-#include <sstream>
+#include <string>
 #include <vector>
 
 namespace {
@@ -46,23 +46,7 @@ using ds::DType;
 using ds::Quant;
 using ds::QuantScheme;
 using ds::cpu::Tensor;
-
-std::vector<float> decode(DType type, const std::vector<uint8_t> &bytes) {
-  size_t width = type == DType::F32 ? 4 : 2;
-  std::vector<float> out(bytes.size() / width);
-  EXPECT_TRUE(ds::decodeToFloat(type, bytes.data(), out.data(), out.size()));
-  return out;
-}
-
-/// ulps of `type` between a and b (|a - b| over the spacing at |b|).
-double ulps(DType type, float a, float b) {
-  if (a == b)
-    return 0;
-  int mantissa = type == DType::F32 ? 23 : type == DType::BF16 ? 7 : 10;
-  float scale = std::max(std::fabs(b), 1e-30f);
-  float spacing = std::ldexp(1.0f, std::ilogb(scale) - mantissa);
-  return std::fabs(a - b) / spacing;
-}
+using namespace ds::test;
 
 /// The tolerances of the file header: `exact` is the reference on the
 /// weights the kernel multiplies, `truth` the reference proper.
@@ -190,6 +174,14 @@ struct GemmCase {
   int bm, bn, threads;
 };
 
+/// The quantization `g` runs with: `block` with g's scheme; none if dense.
+std::optional<Quant> quantOf(const GemmCase &g, Quant block) {
+  if (!g.quantized)
+    return std::nullopt;
+  block.scheme = g.scheme;
+  return block;
+}
+
 struct Shape3 {
   long m;
   int n, k;
@@ -207,11 +199,7 @@ void runGemm(GemmFn<TA, TW, TC, TS, TB> fn, const GemmCase &g, Shape3 s,
              bool withBias, Quant quantBlock, uint64_t seed) {
   std::mt19937 rng(seed);
   std::normal_distribution<float> normal(0.0f, 1.0f);
-  std::optional<Quant> quant;
-  if (g.quantized) {
-    quant = quantBlock;
-    quant->scheme = g.scheme;
-  }
+  std::optional<Quant> quant = quantOf(g, quantBlock);
   std::vector<float> xv(size_t(s.m) * s.k), bv(s.n);
   for (float &v : xv)
     v = normal(rng);
@@ -227,8 +215,8 @@ void runGemm(GemmFn<TA, TW, TC, TS, TB> fn, const GemmCase &g, Shape3 s,
   const void *pw = b.in(w.w.encode(), "w");
   const void *ps = w.scales ? b.in(w.scales->encode(), "scales") : nullptr;
   const void *pb = withBias ? b.in(bias.encode(), "bias") : nullptr;
-  size_t cw = g.c == DType::F32 ? 4 : 2;
-  std::vector<uint8_t> out(size_t(s.m) * s.n * cw, 0xff); // NaN if unwritten
+  // 0xff bytes: NaN if unwritten.
+  std::vector<uint8_t> out(size_t(s.m) * s.n * widthOf(g.c), 0xff);
   ASSERT_TRUE(b.dev.registerBuffer(out.data(), out.size(), "c").ok());
   unsigned gx = unsigned((s.m + g.bm - 1) / g.bm);
   unsigned gy = unsigned((s.n + g.bn - 1) / g.bn);
@@ -357,11 +345,7 @@ void runGrouped(GroupedFn<TA, TW, TC, TS> fn, const GemmCase &g,
                 uint64_t seed) {
   std::mt19937 rng(seed);
   std::normal_distribution<float> normal(0.0f, 1.0f);
-  std::optional<Quant> quant;
-  if (g.quantized) {
-    quant = quantBlock;
-    quant->scheme = g.scheme;
-  }
+  std::optional<Quant> quant = quantOf(g, quantBlock);
   int E = int(counts.size());
   std::vector<int64_t> offs{0};
   for (int n : counts)
@@ -380,8 +364,8 @@ void runGrouped(GroupedFn<TA, TW, TC, TS> fn, const GemmCase &g,
   const void *pw = b.in(w.w.encode(), "w");
   const void *po = b.in(offsets.encode(), "offsets");
   const void *ps = w.scales ? b.in(w.scales->encode(), "scales") : nullptr;
-  size_t cw = g.c == DType::F32 ? 4 : 2;
-  std::vector<uint8_t> out(size_t(R) * N * cw, 0xff); // NaN if unwritten
+  // 0xff bytes: NaN if unwritten.
+  std::vector<uint8_t> out(size_t(R) * N * widthOf(g.c), 0xff);
   ASSERT_TRUE(b.dev.registerBuffer(out.data(), out.size(), "c").ok());
   unsigned gx = unsigned((R + long(E) * (g.bm - 1) + g.bm - 1) / g.bm);
   unsigned gy = unsigned((N + g.bn - 1) / g.bn);
@@ -480,35 +464,7 @@ TEST(GemmKernel, ConfigurationsTheCodeGeneratorMayPick) {
   SUCCEED();
 }
 
-/// The source of one entry: the .cuh without the other entries' macro
-/// invocations, so each NVRTC run compiles one kernel.
-std::string sourceFor(const std::string &text, const std::string &entry) {
-  std::istringstream in(text);
-  std::string line, out;
-  bool skipping = false;
-  while (std::getline(in, line)) {
-    bool invocation = line.rfind("DS_GEMM_ENTRY(", 0) == 0 ||
-                      line.rfind("DS_GEMM_ENTRY_K(", 0) == 0 ||
-                      line.rfind("DS_GROUPED_ENTRY(", 0) == 0;
-    if (invocation)
-      skipping = line.find("(" + entry + ",") == std::string::npos;
-    if (!skipping)
-      out += line + "\n";
-    if (skipping && line.find(')') != std::string::npos && line.back() == ')')
-      skipping = false;
-  }
-  return out;
-}
-
 TEST(GemmKernel, CompilesWithNvrtcWithoutLocalMemory) {
-  std::ifstream in(DS_GEMM_KERNELS);
-  std::ostringstream text;
-  text << in.rdbuf();
-  ds::codegen::NvrtcOptions options;
-  options.cacheDir = "none";
-  options.extraOptions = {std::string("-I") + DS_SOURCE_DIR,
-                          std::string("-I") + DS_RUNTIME_INCLUDE_DIR,
-                          std::string("-I") + DS_CUDA_INCLUDE_DIR};
   const char *entries[] = {
       "gemm_bf16_128",        "gemm_f16_64",          "gemm_f32_64",
       "gemm_bf16_f32w_64",    "gemm_f32_bf16w_64",    "gemm_bf16_fp8_128",
@@ -516,11 +472,8 @@ TEST(GemmKernel, CompilesWithNvrtcWithoutLocalMemory) {
       "gemm_f32_fp8_64",      "gemm_f32_int4_64",     "gemm_f32_128_k16",
       "grouped_bf16_128",     "grouped_f16_64",       "grouped_f32_64",
       "grouped_bf16_fp8_128", "grouped_bf16_int4_64", "grouped_f32_int8_64"};
-  std::vector<ds::codegen::KernelSource> sources;
-  for (const char *e : entries)
-    sources.push_back({e, e, sourceFor(text.str(), e)});
-  auto results = ds::codegen::compileKernels(sources, options);
-  ASSERT_EQ(results.size(), sources.size());
+  auto results = compileEntries(readFile(DS_GEMM_KERNELS), entries);
+  ASSERT_EQ(results.size(), std::size(entries));
   for (size_t i = 0; i < results.size(); ++i) {
     auto &k = results[i];
     ASSERT_TRUE(static_cast<bool>(k)) << llvm::toString(k.takeError());
@@ -537,13 +490,9 @@ TEST(GemmKernel, CompilesWithNvrtcWithoutLocalMemory) {
       EXPECT_NE(k->ptx.find("ldmatrix.sync.aligned"), std::string::npos)
           << entries[i];
     }
-    EXPECT_LE(k->staticSharedBytes, 48 * 1024) << entries[i];
-    std::printf("%-22s %3lld registers, %6lld bytes static shared\n",
-                entries[i], (long long)k->report.registers,
-                (long long)k->staticSharedBytes);
-    llvm::Error e = ds::codegen::checkNoLocalMemory(
-        {entries[i], entries[i], ""}, k->report);
-    EXPECT_FALSE(static_cast<bool>(e)) << llvm::toString(std::move(e));
+    EXPECT_LE(k->staticSharedBytes, kMaxStaticSmem) << entries[i];
+    printResources(entries[i], *k);
+    expectNoLocalMemory(entries[i], *k);
   }
 }
 

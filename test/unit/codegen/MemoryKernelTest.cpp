@@ -13,6 +13,7 @@
 
 #include "memory_kernels.cuh"
 
+#include "DeviceTestUtils.h"
 #include "codegen/NvrtcCompiler.h"
 #include "ds/cpu/ops.h"
 #include "ds/cpu/tensor_ops.h"
@@ -21,10 +22,7 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <iostream>
 #include <random>
-#include <sstream>
 #include <vector>
 
 namespace {
@@ -32,44 +30,18 @@ namespace {
 using ds::DType;
 using ds::cpu::Shape;
 using ds::cpu::Tensor;
+using namespace ds::test;
 
+/// Random int32 values in [-1e6, 1e6], or N(0, 3) floats.
 Tensor random(DType type, Shape shape, uint64_t seed) {
+  if (type != DType::I32)
+    return randomTensor(type, shape, seed, 3.0f);
   std::mt19937 rng(seed);
-  std::vector<float> v(ds::cpu::numElements(shape));
-  if (type == DType::I32) {
-    std::uniform_int_distribution<int> dist(-1000000, 1000000);
-    std::vector<int64_t> ints(v.size());
-    for (int64_t &x : ints)
-      x = dist(rng);
-    return Tensor::ints(type, shape, ints);
-  }
-  std::normal_distribution<float> normal(0.0f, 3.0f);
-  for (float &x : v)
-    x = normal(rng);
-  return Tensor::floats(type, shape, v);
-}
-
-/// A device with `in` registered read-only and `out` writable.
-struct Buffers {
-  ds::sim::Device dev;
-  Buffers(std::vector<std::vector<uint8_t> *> in,
-          std::vector<std::vector<uint8_t> *> out, uint64_t seed = 1) {
-    dev.options().seed = seed;
-    // Interleave the threads between barriers too (every 5th access).
-    dev.options().switchEveryAccesses = 5;
-    for (size_t i = 0; i < in.size(); ++i)
-      EXPECT_TRUE(dev.registerBuffer(in[i]->data(), in[i]->size(),
-                                     "in" + std::to_string(i), true)
-                      .ok());
-    for (size_t i = 0; i < out.size(); ++i)
-      EXPECT_TRUE(dev.registerBuffer(out[i]->data(), out[i]->size(),
-                                     "out" + std::to_string(i))
-                      .ok());
-  }
-};
-
-template <class T> T *as(std::vector<uint8_t> &b) {
-  return reinterpret_cast<T *>(b.data());
+  std::uniform_int_distribution<int> dist(-1000000, 1000000);
+  std::vector<int64_t> ints(ds::cpu::numElements(shape));
+  for (int64_t &x : ints)
+    x = dist(rng);
+  return Tensor::ints(type, shape, ints);
 }
 
 //===- embedding ----------------------------------------------------------===//
@@ -105,7 +77,7 @@ TEST(MemoryKernel, EmbeddingMatchesTheReferenceAndZeroesBadIds) {
       Tensor tid = Tensor::ints(DType::I32, {int64_t(t)}, some);
       std::vector<uint8_t> bt = table.encode(), bi = tid.encode(),
                            by(t * h * 2, 0xab);
-      Buffers b({&bt, &bi}, {&by});
+      SimBuffers b({&bt, &bi}, {&by});
       ds::Status s = ds::sim::launch(
           b.dev, embedding_bf16_i32, "embedding_bf16_i32", {unsigned(t)}, {256},
           0, as<const __nv_bfloat16>(bt), as<const int>(bi),
@@ -120,7 +92,7 @@ TEST(MemoryKernel, EmbeddingMatchesTheReferenceAndZeroesBadIds) {
   Tensor tid = Tensor::ints(DType::I64, {int64_t(ids.size())}, ids);
   std::vector<uint8_t> bt = table.encode(), bi = tid.encode(),
                        by(ids.size() * h * 2, 0xab);
-  Buffers b({&bt, &bi}, {&by});
+  SimBuffers b({&bt, &bi}, {&by});
   ds::Status s = ds::sim::launch(
       b.dev, embedding_f32_bf16_i64, "embedding_f32_bf16_i64", {3}, {128}, 0,
       as<const float>(bt), as<const long long>(bi), as<__nv_bfloat16>(by),
@@ -163,7 +135,7 @@ void runCopy(void (*fn)(ds::gptr<const T>, ds::gptr<T>, ds::CopyBox),
   ASSERT_TRUE(ins.ok()) << ins.message();
 
   std::vector<uint8_t> bs = src.encode(), bd = dst.encode();
-  Buffers b({&bs}, {&bd}, seed);
+  SimBuffers b({&bs}, {&bd}, seed);
   ds::Status s = ds::sim::launch(b.dev, fn, name, {2}, {128}, 0,
                                  as<const T>(bs), as<T>(bd), boxOf(c));
   ASSERT_TRUE(s.ok()) << s.message();
@@ -252,7 +224,7 @@ void runFill(void (*fn)(ds::gptr<T>, long long, double), const char *name,
   size_t width = expected.size() / n;
   // `skip` elements before dst stay as they are (a misaligned dst).
   std::vector<uint8_t> bd((n + skip) * width, 0xab);
-  Buffers b({}, {&bd});
+  SimBuffers b({}, {&bd});
   ds::Status s = ds::sim::launch(b.dev, fn, name, {2}, {threads}, 0,
                                  as<T>(bd) + skip, n, value);
   ASSERT_TRUE(s.ok()) << s.message();
@@ -272,36 +244,7 @@ TEST(MemoryKernel, FillMatchesTheCpuBackend) {
 
 //===- NVRTC --------------------------------------------------------------===//
 
-/// memory_kernels.cuh with only `entry`'s instantiation (the other
-/// `DS_*_ENTRY(...)` invocations dropped), so each compile builds one kernel.
-std::string sourceFor(const std::string &text, const std::string &entry) {
-  std::istringstream lines(text);
-  std::string line, out;
-  int depth = 0;
-  bool keep = true;
-  while (std::getline(lines, line)) {
-    if (depth == 0 && line.rfind("DS_", 0) == 0 &&
-        line.find("_ENTRY(") != std::string::npos)
-      keep = line.find("(" + entry + ",") != std::string::npos;
-    for (char c : line)
-      depth += c == '(' ? 1 : c == ')' ? -1 : 0;
-    if (keep)
-      out += line + "\n";
-    if (depth == 0)
-      keep = true;
-  }
-  return out;
-}
-
 TEST(MemoryKernel, CompilesWithNvrtcWithoutLocalMemory) {
-  std::ifstream in(DS_MEMORY_KERNELS);
-  std::ostringstream text;
-  text << in.rdbuf();
-  ds::codegen::NvrtcOptions options;
-  options.cacheDir = "none";
-  options.extraOptions = {std::string("-I") + DS_SOURCE_DIR,
-                          std::string("-I") + DS_RUNTIME_INCLUDE_DIR,
-                          std::string("-I") + DS_CUDA_INCLUDE_DIR};
   const char *entries[] = {"embedding_bf16_i32",
                            "embedding_f32_bf16_i64",
                            "copy_bf16",
@@ -311,24 +254,13 @@ TEST(MemoryKernel, CompilesWithNvrtcWithoutLocalMemory) {
                            "fill_f32",
                            "fill_i32",
                            "fill_i64"};
-  std::vector<ds::codegen::KernelSource> sources;
-  for (const char *entry : entries)
-    sources.push_back({entry, entry, sourceFor(text.str(), entry)});
-  auto compiled = ds::codegen::compileKernels(sources, options);
-  for (size_t i = 0; i < sources.size(); ++i) {
-    const char *entry = entries[i];
-    llvm::Expected<ds::codegen::CompiledKernel> &k = compiled[i];
-    ASSERT_TRUE(static_cast<bool>(k)) << llvm::toString(k.takeError());
-    EXPECT_NE(k->ptx.find(std::string(".entry ") + entry), std::string::npos);
-    llvm::Error e =
-        ds::codegen::checkNoLocalMemory({entry, entry, ""}, k->report);
-    EXPECT_FALSE(static_cast<bool>(e)) << llvm::toString(std::move(e));
-    std::cout << entry << ": " << k->report.registers << " registers, "
-              << k->staticSharedBytes << " bytes smem\n";
-  }
   // The 16-byte paths are there: these kernels' PTX moves v4 words.
-  for (size_t i : {0, 2, 5})
-    EXPECT_NE(compiled[i]->ptx.find(".v4."), std::string::npos) << entries[i];
+  auto v4 = [&](size_t i, const ds::codegen::CompiledKernel &k) {
+    if (i == 0 || i == 2 || i == 5) {
+      EXPECT_NE(k.ptx.find(".v4."), std::string::npos) << entries[i];
+    }
+  };
+  expectEntriesCompile(readFile(DS_MEMORY_KERNELS), entries, std::nullopt, v4);
 }
 
 } // namespace

@@ -11,18 +11,19 @@
 
 #include "mma_kernels.cuh"
 
+#include "DeviceTestUtils.h"
 #include "codegen/NvrtcCompiler.h"
 #include "ds/dtype.h"
 #include "ds/sim/sim.h"
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <random>
-#include <sstream>
 #include <vector>
 
 namespace {
+
+using namespace ds::test;
 
 constexpr uint64_t kSeeds[] = {1, 7, 2026};
 
@@ -124,16 +125,8 @@ TEST(MmaPrimitives, AWrongLdmatrixFragmentIsAHazard) {
 }
 
 TEST(MmaPrimitives, CompilesWithNvrtcToMmaSync) {
-  std::ifstream in(DS_MMA_KERNELS);
-  std::ostringstream text;
-  text << in.rdbuf();
-  ds::codegen::NvrtcOptions options;
-  options.cacheDir = "none";
-  options.extraOptions = {std::string("-I") + DS_SOURCE_DIR,
-                          std::string("-I") + DS_RUNTIME_INCLUDE_DIR,
-                          std::string("-I") + DS_CUDA_INCLUDE_DIR};
-  llvm::Expected<ds::codegen::CompiledKernel> k =
-      ds::codegen::compileKernel({"mma_tile", "mma_tile", text.str()}, options);
+  llvm::Expected<ds::codegen::CompiledKernel> k = ds::codegen::compileKernel(
+      {"mma_tile", "mma_tile", readFile(DS_MMA_KERNELS)}, nvrtcOptions());
   ASSERT_TRUE(static_cast<bool>(k)) << llvm::toString(k.takeError());
   EXPECT_NE(k->ptx.find("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32"),
             std::string::npos);
@@ -143,8 +136,7 @@ TEST(MmaPrimitives, CompilesWithNvrtcToMmaSync) {
             std::string::npos);
   EXPECT_NE(k->ptx.find("ldmatrix.sync.aligned.m8n8.x2.trans.shared.b16"),
             std::string::npos);
-  EXPECT_FALSE(static_cast<bool>(ds::codegen::checkNoLocalMemory(
-      {"mma_tile", "mma_tile", ""}, k->report)));
+  expectNoLocalMemory("mma_tile", *k);
 }
 
 } // namespace

@@ -12,6 +12,7 @@
 
 #include "norm_kernels.cuh"
 
+#include "DeviceTestUtils.h"
 #include "codegen/NvrtcCompiler.h"
 #include "ds/cpu/ops.h"
 #include "ds/dtype.h"
@@ -20,46 +21,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <cstring>
-#include <fstream>
 #include <random>
-#include <sstream>
 #include <vector>
 
 namespace {
 
 using ds::DType;
-
-/// The bytes of `values` in `type` (F32, BF16 or F16).
-std::vector<uint8_t> encode(DType type, const std::vector<float> &values) {
-  size_t width = type == DType::F32 ? 4 : 2;
-  std::vector<uint8_t> out(values.size() * width);
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (type == DType::F32) {
-      std::memcpy(&out[i * 4], &values[i], 4);
-    } else {
-      uint16_t b = type == DType::BF16 ? ds::floatToBf16(values[i])
-                                       : ds::floatToF16(values[i]);
-      std::memcpy(&out[i * 2], &b, 2);
-    }
-  }
-  return out;
-}
-
-std::vector<float> decode(DType type, const std::vector<uint8_t> &bytes) {
-  size_t width = type == DType::F32 ? 4 : 2;
-  std::vector<float> out(bytes.size() / width);
-  EXPECT_TRUE(ds::decodeToFloat(type, bytes.data(), out.data(), out.size()));
-  return out;
-}
-
-/// ulps of `type` between a and b (|a - b| over the spacing at |b|).
-double ulps(DType type, float a, float b) {
-  int mantissa = type == DType::F32 ? 23 : type == DType::BF16 ? 7 : 10;
-  float scale = std::max(std::fabs(b), 1e-30f);
-  float spacing = std::ldexp(1.0f, std::ilogb(scale) - mantissa);
-  return std::fabs(a - b) / spacing;
-}
+using namespace ds::test;
 
 struct Case {
   const char *entry;
@@ -151,22 +119,13 @@ TEST(NormKernel, F16MatchesTheReference) {
 }
 
 TEST(NormKernel, CompilesWithNvrtcWithoutLocalMemory) {
-  std::ifstream in(DS_NORM_KERNELS);
-  std::ostringstream text;
-  text << in.rdbuf();
-  ds::codegen::NvrtcOptions options;
-  options.cacheDir = "none";
-  options.extraOptions = {std::string("-I") + DS_SOURCE_DIR,
-                          std::string("-I") + DS_RUNTIME_INCLUDE_DIR,
-                          std::string("-I") + DS_CUDA_INCLUDE_DIR};
+  const std::string text = readFile(DS_NORM_KERNELS);
   for (const char *entry : {"norm_f32_256", "norm_bf16_256", "norm_f16_64"}) {
     llvm::Expected<ds::codegen::CompiledKernel> k =
-        ds::codegen::compileKernel({entry, entry, text.str()}, options);
+        ds::codegen::compileKernel({entry, entry, text}, nvrtcOptions());
     ASSERT_TRUE(static_cast<bool>(k)) << llvm::toString(k.takeError());
     EXPECT_NE(k->ptx.find(std::string(".entry ") + entry), std::string::npos);
-    llvm::Error e =
-        ds::codegen::checkNoLocalMemory({entry, entry, ""}, k->report);
-    EXPECT_FALSE(static_cast<bool>(e)) << llvm::toString(std::move(e));
+    expectNoLocalMemory(entry, *k);
   }
 }
 

@@ -17,6 +17,7 @@
 
 #include "rope_kernels.cuh"
 
+#include "DeviceTestUtils.h"
 #include "codegen/NvrtcCompiler.h"
 #include "ds/cpu/ops.h"
 #include "ds/dtype.h"
@@ -25,47 +26,15 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <cstring>
-#include <fstream>
 #include <iostream>
 #include <optional>
 #include <random>
-#include <sstream>
 #include <vector>
 
 namespace {
 
 using ds::DType;
-
-std::vector<uint8_t> encode(DType type, const std::vector<float> &values) {
-  size_t width = type == DType::F32 ? 4 : 2;
-  std::vector<uint8_t> out(values.size() * width);
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (type == DType::F32) {
-      std::memcpy(&out[i * 4], &values[i], 4);
-    } else {
-      uint16_t b = type == DType::BF16 ? ds::floatToBf16(values[i])
-                                       : ds::floatToF16(values[i]);
-      std::memcpy(&out[i * 2], &b, 2);
-    }
-  }
-  return out;
-}
-
-std::vector<float> decode(DType type, const std::vector<uint8_t> &bytes) {
-  size_t width = type == DType::F32 ? 4 : 2;
-  std::vector<float> out(bytes.size() / width);
-  EXPECT_TRUE(ds::decodeToFloat(type, bytes.data(), out.data(), out.size()));
-  return out;
-}
-
-/// ulps of `type` between a and b (|a - b| over the spacing at |b|).
-/// The spacing of `type`'s values at |v|.
-double spacingAt(DType type, float v) {
-  int mantissa = type == DType::F32 ? 23 : type == DType::BF16 ? 7 : 10;
-  float scale = std::max(std::fabs(v), 1e-30f);
-  return std::ldexp(1.0, std::ilogb(scale) - mantissa);
-}
+using namespace ds::test;
 
 ds::Yarn deepseekYarn() {
   ds::Yarn y;
@@ -76,25 +45,6 @@ ds::Yarn deepseekYarn() {
   y.mscale = 1.0;
   y.mscaleAllDim = 1.0;
   return y;
-}
-
-/// `text` without the DS_ROPE_ENTRY instantiations of entries other than
-/// `entry` (each compile then builds one kernel, not all of them).
-std::string onlyEntry(const std::string &text, const std::string &entry) {
-  const std::string macro = "DS_ROPE_ENTRY(";
-  std::istringstream in(text);
-  std::string out, line;
-  bool skipping = false;
-  while (std::getline(in, line)) {
-    if (!skipping && line.rfind(macro, 0) == 0 &&
-        line.rfind(macro + entry + ",", 0) != 0)
-      skipping = true;
-    if (!skipping)
-      out += line + "\n";
-    if (skipping && !line.empty() && line.back() == ')')
-      skipping = false;
-  }
-  return out;
 }
 
 template <class T, class P>
@@ -250,35 +200,12 @@ TEST(RopeKernel, SourceTableMatchesTheReference) {
 }
 
 TEST(RopeKernel, CompilesWithNvrtcWithoutLocalMemory) {
-  std::ifstream in(DS_ROPE_KERNELS);
-  std::ostringstream text;
-  text << in.rdbuf();
-  ds::codegen::NvrtcOptions options;
-  options.cacheDir = "none";
-  options.extraOptions = {std::string("-I") + DS_SOURCE_DIR,
-                          std::string("-I") + DS_RUNTIME_INCLUDE_DIR,
-                          std::string("-I") + DS_CUDA_INCLUDE_DIR};
-  const char *entries[] = {"rope_half_bf16_i64", "rope_inter_bf16_i64",
-                           "rope_half_f16_i32",  "rope_inter_f16_i32",
-                           "rope_half_f32_i32",  "rope_inter_f32_i64",
-                           "rope_table_bf16"};
-  std::vector<ds::codegen::KernelSource> sources;
-  for (const char *entry : entries)
-    sources.push_back({entry, entry, onlyEntry(text.str(), entry)});
-  auto compiled = ds::codegen::compileKernels(sources, options);
-  for (size_t i = 0; i < sources.size(); ++i) {
-    const char *entry = entries[i];
-    llvm::Expected<ds::codegen::CompiledKernel> &k = compiled[i];
-    ASSERT_TRUE(static_cast<bool>(k)) << llvm::toString(k.takeError());
-    EXPECT_NE(k->ptx.find(std::string(".entry ") + entry), std::string::npos);
-    llvm::Error err =
-        ds::codegen::checkNoLocalMemory({entry, entry, ""}, k->report);
-    EXPECT_FALSE(static_cast<bool>(err)) << llvm::toString(std::move(err));
-    EXPECT_LE(k->staticSharedBytes, 48 * 1024) << entry;
-    std::cout << entry << ": " << k->report.registers << " registers, "
-              << k->report.spillStores + k->report.spillLoads
-              << " bytes spilled, " << k->staticSharedBytes << " bytes smem\n";
-  }
+  expectEntriesCompile(readFile(DS_ROPE_KERNELS),
+                       {"rope_half_bf16_i64", "rope_inter_bf16_i64",
+                        "rope_half_f16_i32", "rope_inter_f16_i32",
+                        "rope_half_f32_i32", "rope_inter_f32_i64",
+                        "rope_table_bf16"},
+                       kMaxStaticSmem);
 }
 
 } // namespace

@@ -18,6 +18,7 @@
 
 #include "router_kernels.cuh"
 
+#include "DeviceTestUtils.h"
 #include "codegen/NvrtcCompiler.h"
 #include "ds/cpu/ops.h"
 #include "ds/dtype.h"
@@ -26,16 +27,14 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <cstring>
-#include <fstream>
 #include <iostream>
 #include <random>
-#include <sstream>
 #include <vector>
 
 namespace {
 
 using ds::DType;
+using namespace ds::test;
 
 template <class T> DType dtypeOf() {
   if constexpr (std::is_same_v<T, float>)
@@ -44,55 +43,6 @@ template <class T> DType dtypeOf() {
     return DType::BF16;
   else
     return DType::F16;
-}
-
-std::vector<uint8_t> encode(DType type, const std::vector<float> &values) {
-  size_t width = type == DType::F32 ? 4 : 2;
-  std::vector<uint8_t> out(values.size() * width);
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (type == DType::F32) {
-      std::memcpy(&out[i * 4], &values[i], 4);
-    } else {
-      uint16_t b = type == DType::BF16 ? ds::floatToBf16(values[i])
-                                       : ds::floatToF16(values[i]);
-      std::memcpy(&out[i * 2], &b, 2);
-    }
-  }
-  return out;
-}
-
-std::vector<float> decode(DType type, const std::vector<uint8_t> &bytes) {
-  size_t width = type == DType::F32 ? 4 : 2;
-  std::vector<float> out(bytes.size() / width);
-  EXPECT_TRUE(ds::decodeToFloat(type, bytes.data(), out.data(), out.size()));
-  return out;
-}
-
-/// ulps of `type` between a and b (|a - b| over the spacing at |b|).
-double ulps(DType type, float a, float b) {
-  int mantissa = type == DType::F32 ? 23 : type == DType::BF16 ? 7 : 10;
-  float scale = std::max(std::fabs(b), 1e-30f);
-  float spacing = std::ldexp(1.0f, std::ilogb(scale) - mantissa);
-  return std::fabs(a - b) / spacing;
-}
-
-/// `text` without the DS_ROUTER_ENTRY instantiations of entries other than
-/// `entry` (each compile then builds one kernel, not all of them).
-std::string onlyEntry(const std::string &text, const std::string &entry) {
-  const std::string macro = "DS_ROUTER_ENTRY(";
-  std::istringstream in(text);
-  std::string out, line;
-  bool skipping = false;
-  while (std::getline(in, line)) {
-    if (!skipping && line.rfind(macro, 0) == 0 &&
-        line.rfind(macro + entry + ",", 0) != 0)
-      skipping = true;
-    if (!skipping)
-      out += line + "\n";
-    if (skipping && !line.empty() && line.back() == ')')
-      skipping = false;
-  }
-  return out;
 }
 
 template <class T, class TG, class TB, class TW>
@@ -317,34 +267,11 @@ TEST(RouterKernel, MixedTypesMatchTheReference) {
 }
 
 TEST(RouterKernel, CompilesWithNvrtcWithoutLocalMemory) {
-  std::ifstream in(DS_ROUTER_KERNELS);
-  std::ostringstream text;
-  text << in.rdbuf();
-  ds::codegen::NvrtcOptions options;
-  options.cacheDir = "none";
-  options.extraOptions = {std::string("-I") + DS_SOURCE_DIR,
-                          std::string("-I") + DS_RUNTIME_INCLUDE_DIR,
-                          std::string("-I") + DS_CUDA_INCLUDE_DIR};
-  const char *entries[] = {"router_bf16_256", "router_bf16_256_t4",
-                           "router_f32_128x256", "router_f32_bf16_128_t2",
-                           "router_bf16_f32_64_t2"};
-  std::vector<ds::codegen::KernelSource> sources;
-  for (const char *entry : entries)
-    sources.push_back({entry, entry, onlyEntry(text.str(), entry)});
-  auto compiled = ds::codegen::compileKernels(sources, options);
-  for (size_t i = 0; i < sources.size(); ++i) {
-    const char *entry = entries[i];
-    llvm::Expected<ds::codegen::CompiledKernel> &k = compiled[i];
-    ASSERT_TRUE(static_cast<bool>(k)) << llvm::toString(k.takeError());
-    EXPECT_NE(k->ptx.find(std::string(".entry ") + entry), std::string::npos);
-    llvm::Error err =
-        ds::codegen::checkNoLocalMemory({entry, entry, ""}, k->report);
-    EXPECT_FALSE(static_cast<bool>(err)) << llvm::toString(std::move(err));
-    EXPECT_LE(k->staticSharedBytes, 48 * 1024) << entry;
-    std::cout << entry << ": " << k->report.registers << " registers, "
-              << k->report.spillStores + k->report.spillLoads
-              << " bytes spilled, " << k->staticSharedBytes << " bytes smem\n";
-  }
+  expectEntriesCompile(readFile(DS_ROUTER_KERNELS),
+                       {"router_bf16_256", "router_bf16_256_t4",
+                        "router_f32_128x256", "router_f32_bf16_128_t2",
+                        "router_bf16_f32_64_t2"},
+                       kMaxStaticSmem);
 }
 
 } // namespace
