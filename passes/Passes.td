@@ -97,6 +97,62 @@ def MoeDispatchExperts : Pass<"moe-dispatch-experts"> {
   }];
 }
 
+def MoeAttentionWindow : Pass<"moe-attention-window", "::mlir::ModuleOp"> {
+  let summary = "Sets the key window of every attention layer by a policy";
+  let description = [{
+    The seeds' adaptive attention range: chooses the `#moe.window` of every
+    `moe.attention`, the layers of a function counted from 0 in program
+    order. The option `policy` is one of
+
+    | policy | every layer's window |
+    |---|---|
+    | `config` (the default) | its own (the imported model's): the pass changes nothing |
+    | `uniform=W` | `#moe.window<sliding W>` |
+    | `local-global=W:n` | layers `n-1, 2n-1, ...` (every n-th) `#moe.window<global>`, the others `#moe.window<sliding W>` |
+    | `local-global=W:n:G` | as above, the others `#moe.window<local_global W, sinks G>`: the sliding window plus the first `G` tokens |
+
+    with `W`, `n` and `G` decimal integers `>= 1`. Every policy but `config`
+    changes the model: its logit change on the golden models is recorded in
+    `test/passes/moe-attention-window-models.test`. The other attributes and
+    operands of the op (scale, MLA's shared key, GQA's head counts) are kept.
+    The windowed forms run on every backend (the CPU reference, the cpu and
+    sim backends, and the attention kernel, which skips fully masked KV
+    tiles).
+
+    A policy that does not parse, a `W`, `n` or `G` below 1, or a `W` or
+    `G` larger than the model's positions (`max_position_embeddings` of
+    `moe.config`, else `moe.max_tokens`) is an error at the module naming
+    the option and its value, and the pass fails.
+
+    With `policy=local-global=4:2`,
+
+    ```mlir
+    %a = moe.attention %q0, %k0, %v0 scale(0.25) window(<global>)
+        : tensor<?x4x16xf32>, tensor<?x2x16xf32>, tensor<?x2x16xf32>
+        -> tensor<?x4x16xf32>
+    %b = moe.attention %q1, %k1, %v1 scale(0.25) window(<sliding 8>)
+        : tensor<?x4x16xf32>, tensor<?x2x16xf32>, tensor<?x2x16xf32>
+        -> tensor<?x4x16xf32>
+    ```
+
+    becomes
+
+    ```mlir
+    %a = moe.attention %q0, %k0, %v0 scale(0.25) window(<sliding 4>)
+        : tensor<?x4x16xf32>, tensor<?x2x16xf32>, tensor<?x2x16xf32>
+        -> tensor<?x4x16xf32>
+    %b = moe.attention %q1, %k1, %v1 scale(0.25) window(<global>)
+        : tensor<?x4x16xf32>, tensor<?x2x16xf32>, tensor<?x2x16xf32>
+        -> tensor<?x4x16xf32>
+    ```
+  }];
+  let options = [
+    Option<"policy", "policy", "std::string", /*default=*/"\"config\"",
+           "config | uniform=W | local-global=W:n[:sinks]: the window of "
+           "every attention layer">
+  ];
+}
+
 def MoeLowerToKernels : Pass<"moe-lower-to-kernels", "::mlir::ModuleOp"> {
   let summary = "Lowers moe IR on tensors to kernel IR on token-scaled buffers";
   let description = [{
