@@ -31,8 +31,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -127,12 +129,15 @@ bool inside(uintptr_t p, size_t n) {
   return p >= it->first && p + n <= it->first + it->second;
 }
 
-struct Module {
-  std::string image; // the ELF's bytes, searched for entry names
-};
 struct Function {
   std::string name;
   int dynamicShared = 48 * 1024;
+};
+struct Module {
+  std::string image; // the ELF's bytes, searched for entry names
+  // The functions handed out, owned by the module as the driver's are
+  // (valid until cuModuleUnload).
+  std::vector<std::unique_ptr<Function>> functions;
 };
 struct Event {
   std::chrono::steady_clock::time_point at;
@@ -288,10 +293,11 @@ CUresult cuModuleUnload(void *m) {
   return 0;
 }
 CUresult cuModuleGetFunction(void **f, void *m, const char *name) {
-  const Module *mod = static_cast<const Module *>(m);
+  Module *mod = static_cast<Module *>(m);
   if (mod->image.find(name) == std::string::npos)
     return 500;
-  *f = new Function{name};
+  mod->functions.push_back(std::make_unique<Function>(Function{name}));
+  *f = mod->functions.back().get();
   return 0;
 }
 CUresult cuFuncSetAttribute(void *f, int attr, int value) {
