@@ -153,6 +153,49 @@ def MoeAttentionWindow : Pass<"moe-attention-window", "::mlir::ModuleOp"> {
   ];
 }
 
+def MoeFuseAddRmsNorm : Pass<"moe-fuse-add-rms-norm"> {
+  let summary = "Folds residual add + rms_norm chains into moe.add_rms_norm";
+  let description = [{
+    The residual stream of a pre-norm decoder: the `arith.addf` that ends a
+    layer (`h + mlp(h)`) feeds the next layer's input norm (or the final
+    norm) and is the next residual. Each `moe.rms_norm` whose input is an
+    `arith.addf` becomes one `moe.add_rms_norm` producing both the sum (it
+    replaces the add for every other user) and the normed value, one
+    `kernel.norm` launch instead of an elementwise add and a norm. Applied to
+    an imported model it fuses the add at the end of every layer but the
+    last into the next layer's `input_layernorm`, and the last into
+    `model.norm`; the post-attention norms are already fused by the
+    importer.
+
+    The numbers are unchanged: the reference rounds the sum to the
+    activation type and normalizes the rounded sum in both forms
+    (runtime/cpu/norm.cpp), so the CPU reference is bit-identical. The add
+    and the norm must share one tensor type: a cast between them is a second
+    rounding point, and such a chain is left alone. The fused op goes where
+    the norm was when every other user of the sum follows the norm, else
+    where the add was when the norm's weight is defined there, else the chain
+    is left alone.
+
+    ```mlir
+    %x1 = arith.addf %h, %mlp : tensor<?x64xbf16>
+    %n = moe.rms_norm %x1, %w eps(1.0e-06) : tensor<?x64xbf16>, tensor<64xbf16>
+    %q = moe.linear %n, %wq : tensor<?x64xbf16>, tensor<96x64xbf16> -> tensor<?x96xbf16>
+    %s, %y = moe.add_rms_norm %attn, %x1, %w2 eps(1.0e-06)
+        : tensor<?x64xbf16>, tensor<64xbf16>
+    ```
+
+    becomes
+
+    ```mlir
+    %x1, %n = moe.add_rms_norm %h, %mlp, %w eps(1.0e-06)
+        : tensor<?x64xbf16>, tensor<64xbf16>
+    %q = moe.linear %n, %wq : tensor<?x64xbf16>, tensor<96x64xbf16> -> tensor<?x96xbf16>
+    %s, %y = moe.add_rms_norm %attn, %x1, %w2 eps(1.0e-06)
+        : tensor<?x64xbf16>, tensor<64xbf16>
+    ```
+  }];
+}
+
 def MoeLowerToKernels : Pass<"moe-lower-to-kernels", "::mlir::ModuleOp"> {
   let summary = "Lowers moe IR on tensors to kernel IR on token-scaled buffers";
   let description = [{
