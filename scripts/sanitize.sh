@@ -32,6 +32,8 @@ built=$SECONDS
 # allow_user_poisoning=0: uninstrumented LLVM code and ours share
 # containers; detect_leaks stays on (ds frees what it allocates).
 export ASAN_OPTIONS=${ASAN_OPTIONS:-allow_user_poisoning=0:detect_leaks=1:abort_on_error=1}
+# test/lit.cfg.py: %sim_env (no LeakSanitizer for the runs on the sim).
+export DS_SANITIZED=1
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 ctest --test-dir "$build_dir" --output-on-failure -j "$jobs"
 echo "sanitize: build $((built - start))s, tests $((SECONDS - built))s"
