@@ -65,6 +65,8 @@ public:
 
   WeightStore &weights;
   MemoryBudget &budget;
+  /// Where moe.router ops record their selections; null: nowhere.
+  RoutingProfile *routing = nullptr;
 
 private:
   llvm::DenseMap<mlir::Value, RtValue> values;

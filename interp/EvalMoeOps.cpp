@@ -144,7 +144,12 @@ LogicalResult ds::interp::evalMoeOp(Operation *op, EvalContext &ctx,
         FailureOr<cpu::RouterResult> res = check(
             cpu::router(x, gate, bias, moe::toRouter(r.getConfig()), out(0)),
             op);
-        if (failed(res) || failed(ctx.bind(r.getWeights(), res->weights, op)))
+        if (failed(res))
+          return failure();
+        if (ctx.routing &&
+            failed(check(ctx.routing->record(gate.dim(0), res->indices), op)))
+          return failure();
+        if (failed(ctx.bind(r.getWeights(), res->weights, op)))
           return failure();
         return ctx.bind(r.getIndices(), std::move(res->indices), op);
       })

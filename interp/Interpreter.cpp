@@ -279,8 +279,12 @@ static int64_t tokensOf(func::FuncOp func, ArrayRef<cpu::Tensor> args) {
 
 FailureOr<std::vector<cpu::Tensor>>
 ds::interp::evaluate(func::FuncOp func, ArrayRef<cpu::Tensor> args,
-                     WeightStore &weights, MemoryBudget &budget) {
+                     WeightStore &weights, MemoryBudget &budget,
+                     RoutingProfile *routing) {
   EvalContext ctx(weights, budget);
+  ctx.routing = routing;
+  if (routing)
+    routing->beginRun();
   FunctionType signature = func.getFunctionType();
   for (Type type : llvm::concat<const Type>(signature.getInputs(),
                                             signature.getResults())) {

@@ -21,6 +21,7 @@
 #include "ds/binding.h"
 #include "ds/cpu/tensor.h"
 #include "ds/memory.h"
+#include "ds/routing_profile.h"
 #include "ds/safetensors.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -85,11 +86,13 @@ estimatePeakMemory(mlir::func::FuncOp func, llvm::ArrayRef<cpu::Tensor> args,
 
 /// Runs `func` on `args` (one per argument, matching its types; a mismatch is
 /// an error naming the argument). The estimated peak and every value are
-/// charged against `budget`. On failure an error has been emitted at the
-/// failing op.
+/// charged against `budget`. With `routing`, the run's moe.router ops, in
+/// program order, record their selections there (one run). On failure an
+/// error has been emitted at the failing op.
 mlir::FailureOr<std::vector<cpu::Tensor>>
 evaluate(mlir::func::FuncOp func, llvm::ArrayRef<cpu::Tensor> args,
-         WeightStore &weights, MemoryBudget &budget);
+         WeightStore &weights, MemoryBudget &budget,
+         RoutingProfile *routing = nullptr);
 
 } // namespace ds::interp
 

@@ -36,11 +36,11 @@ public:
 
 /// The cpu backend (lib/cpu_backend.cpp): one arena of `arenaBytes`, every
 /// allocation charged against `memoryLimit`; `valueCache`: keep decoded and
-/// produced values attached to their buffers during a run.
-Expected<std::unique_ptr<Backend>> createCpuBackend(const Module &module,
-                                                    int64_t arenaBytes,
-                                                    int64_t memoryLimit,
-                                                    bool valueCache);
+/// produced values attached to their buffers during a run; `routing`, when
+/// set: each run records the selections of its router launches there.
+Expected<std::unique_ptr<Backend>>
+createCpuBackend(const Module &module, int64_t arenaBytes, int64_t memoryLimit,
+                 bool valueCache, RoutingProfile *routing = nullptr);
 
 /// The cuda backend (lib/cuda_backend.cpp): opens the GPU (the driver is
 /// loaded at run time), loads the module's kernels (cubin or NVRTC JIT) and

@@ -63,8 +63,9 @@ cpu::BinaryFn binaryFn(ElementwiseFn fn) {
 class CpuBackend final : public Backend {
 public:
   CpuBackend(const Module &module, int64_t arenaBytes, int64_t memoryLimit,
-             bool valueCache)
-      : M(module), Budget(memoryLimit), ValueCache(valueCache) {
+             bool valueCache, RoutingProfile *routing)
+      : M(module), Budget(memoryLimit), ValueCache(valueCache),
+        Routing(routing) {
     ArenaSize = arenaBytes;
   }
 
@@ -95,6 +96,8 @@ public:
   Status run(const EntryPoint &entry, int64_t tokens,
              std::vector<cpu::Tensor> args, std::vector<OutputTensor> &outputs,
              std::vector<LaunchTiming> &timings) override {
+    if (Routing)
+      Routing->beginRun();
     Run r(*this, entry, tokens, std::move(args));
     r.argBytes.assign(r.args.size(), std::nullopt);
     r.prepare();
@@ -457,6 +460,9 @@ private:
             *in[0], *in[1], a.bias ? in[2] : nullptr, a.config, out(l));
         if (!r)
           return r.status();
+        if (B.Routing)
+          if (Status s = B.Routing->record(in[1]->dim(0), r->indices); !s.ok())
+            return s;
         std::vector<cpu::Tensor> v;
         v.push_back(std::move(r->weights));
         v.push_back(std::move(r->indices));
@@ -554,6 +560,7 @@ private:
   const Module &M;
   MemoryBudget Budget;
   bool ValueCache = true;
+  RoutingProfile *Routing = nullptr;
   int64_t ArenaSize = 0;
   std::vector<uint8_t> Arena;
   std::vector<cpu::Tensor> Params;
@@ -563,12 +570,11 @@ private:
 
 } // namespace
 
-Expected<std::unique_ptr<Backend>> createCpuBackend(const Module &module,
-                                                    int64_t arenaBytes,
-                                                    int64_t memoryLimit,
-                                                    bool valueCache) {
-  auto backend =
-      std::make_unique<CpuBackend>(module, arenaBytes, memoryLimit, valueCache);
+Expected<std::unique_ptr<Backend>>
+createCpuBackend(const Module &module, int64_t arenaBytes, int64_t memoryLimit,
+                 bool valueCache, RoutingProfile *routing) {
+  auto backend = std::make_unique<CpuBackend>(module, arenaBytes, memoryLimit,
+                                              valueCache, routing);
   if (Status s = backend->allocate(); !s.ok())
     return s;
   return std::unique_ptr<Backend>(std::move(backend));

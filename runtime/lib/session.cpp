@@ -55,6 +55,10 @@ Session::create(std::shared_ptr<const Module> module, SessionOptions options) {
     if (!gpus)
       return Status::error(cat("device 'cuda': ", gpus.message()));
   }
+  if (options.routingProfile && options.device != "cpu")
+    return Status::error(cat("routing profiles are recorded on the cpu "
+                             "device only, not on '",
+                             options.device, "'"));
   if (!device->available)
     return Status::error(
         cat("device '", options.device, "' is not available in this build"));
@@ -101,7 +105,8 @@ Session::create(std::shared_ptr<const Module> module, SessionOptions options) {
           ? createSimBackend(*s->M, arena, limit, s->Options.sim)
           :
 #endif
-          createCpuBackend(*s->M, arena, limit, s->Options.valueCache);
+          createCpuBackend(*s->M, arena, limit, s->Options.valueCache,
+                           s->Options.routingProfile);
   if (!backend)
     return backend.status();
   s->Device = std::move(backend).value();

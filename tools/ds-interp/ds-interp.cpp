@@ -4,6 +4,7 @@
 //
 //   ds-interp model.mlir --weights <checkpoint> --inputs in.safetensors
 //             -o out.safetensors [--entry forward] [--max-memory 64G]
+//             [--profile-routing out.json]
 //
 // Binds the entry function's arguments by name (argument attribute
 // `moe.name`, else `arg<i>`) from the input file, the parameters from the
@@ -14,6 +15,9 @@
 // (ds/binding.h): T above the model's positions (`moe.max_tokens`, else
 // `max_position_embeddings`) and positions outside them are refused. The
 // estimated peak memory and every value are checked against --max-memory.
+// --profile-routing writes how often each moe.router op (in program order)
+// selected each expert (ds/routing_profile.h), the input of
+// moe-prune-experts.
 //
 //===----------------------------------------------------------------------===//
 
@@ -62,6 +66,22 @@ static cl::opt<std::string> maxMemory(
              "peak and every value are checked against it (default: half "
              "the physical memory)"),
     cl::value_desc("bytes"), cl::cat(category));
+
+static cl::opt<std::string> profileRouting(
+    "profile-routing",
+    cl::desc("Write the expert selection counts of every moe.router op "
+             "(JSON, ds/routing_profile.h)"),
+    cl::value_desc("file"), cl::cat(category));
+
+/// The model's name as the .dsb writer records it: model_type of
+/// moe.config, else the module's name.
+static std::string modelName(mlir::ModuleOp module) {
+  if (auto config = module->getAttrOfType<mlir::DictionaryAttr>(
+          moe::MoeDialect::getConfigAttrName()))
+    if (auto type = config.getAs<mlir::StringAttr>("model_type"))
+      return type.str();
+  return module.getSymName() ? module.getSymName()->str() : "";
+}
 
 static int fail(const Twine &message) {
   WithColor::error(errs(), "ds-interp") << message << "\n";
@@ -118,8 +138,11 @@ int main(int argc, char **argv) {
 
   interp::WeightStore weights(*parameters, checkpoint.value());
   MemoryBudget budget(memoryLimit);
+  RoutingProfile profile;
+  profile.model = modelName(*module);
   mlir::FailureOr<std::vector<cpu::Tensor>> results =
-      interp::evaluate(func, *args, weights, budget);
+      interp::evaluate(func, *args, weights, budget,
+                       profileRouting.empty() ? nullptr : &profile);
   if (failed(results))
     return 1; // located error already reported
 
@@ -133,5 +156,8 @@ int main(int argc, char **argv) {
   }
   if (Status written = writeSafetensors(outputPath, tensors); !written.ok())
     return fail(written.message());
+  if (!profileRouting.empty())
+    if (Status written = profile.write(profileRouting); !written.ok())
+      return fail(written.message());
   return 0;
 }

@@ -5,7 +5,7 @@
 //   ds-run model.dsb --weights <checkpoint> --inputs in.safetensors
 //          -o out.safetensors [--device cpu|sim|cuda] [--entry forward]
 //          [--timings] [--max-tokens N] [--max-memory 64G] [--sim-seed N]
-//          [--sim-no-checks]
+//          [--sim-no-checks] [--profile-routing out.json]
 //   ds-run --info [--json] model.dsb
 //   ds-run --extract-kernels DIR model.dsb
 //
@@ -49,6 +49,7 @@ const char *kUsage =
     "              -o out.safetensors [--device cpu|sim|cuda] [--entry NAME]\n"
     "              [--timings] [--max-tokens N] [--max-memory SIZE]\n"
     "              [--sim-seed N] [--sim-no-checks]\n"
+    "              [--profile-routing FILE]\n"
     "       ds-run --info [--json] model.dsb\n"
     "       ds-run --extract-kernels DIR model.dsb\n"
     "\n"
@@ -66,6 +67,9 @@ const char *kUsage =
     "                     half the physical memory)\n"
     "  --sim-seed N       sim: the seed of the thread schedule (default 1)\n"
     "  --sim-no-checks    sim: no bounds, read-only and race checks (faster)\n"
+    "  --profile-routing FILE\n"
+    "                     cpu: write how often each router launch selected\n"
+    "                     each expert (JSON, ds/routing_profile.h)\n"
     "  --info             print a summary of the module\n"
     "  --json             with --info: as JSON\n"
     "  --extract-kernels DIR\n"
@@ -75,7 +79,7 @@ const char *kUsage =
 struct Options {
   std::string module, weights, inputs, output;
   std::string device = "cpu", entry = "forward";
-  std::string maxTokens, maxMemory, simSeed, extractKernels;
+  std::string maxTokens, maxMemory, simSeed, extractKernels, profileRouting;
   bool simNoChecks = false;
   bool timings = false, info = false, json = false, help = false;
 };
@@ -91,7 +95,8 @@ std::string parseArgs(int argc, char **argv, Options &o) {
       {"--max-tokens", &o.maxTokens},
       {"--max-memory", &o.maxMemory},
       {"--sim-seed", &o.simSeed},
-      {"--extract-kernels", &o.extractKernels}};
+      {"--extract-kernels", &o.extractKernels},
+      {"--profile-routing", &o.profileRouting}};
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     std::string value;
@@ -409,6 +414,15 @@ int main(int argc, char **argv) {
     options.maxTokens = n;
     options.maxTokensSource = "--max-tokens";
   }
+  RoutingProfile profile;
+  profile.model = module->model;
+  if (!o.profileRouting.empty()) {
+    if (o.device != "cpu")
+      return fail("--profile-routing: the " + o.device +
+                  " device does not record routing profiles (use --device "
+                  "cpu)");
+    options.routingProfile = &profile;
+  }
   Expected<std::unique_ptr<Session>> session = Session::create(
       std::make_shared<const Module>(std::move(module).value()), options);
   if (!session)
@@ -441,5 +455,8 @@ int main(int argc, char **argv) {
     return fail(st.message());
   if (o.timings)
     printTimings(e, tokens.value_or(1), s.timings());
+  if (!o.profileRouting.empty())
+    if (Status st = profile.write(o.profileRouting); !st.ok())
+      return fail(st.message());
   return 0;
 }

@@ -22,6 +22,7 @@
 
 #include "ds/binding.h"
 #include "ds/module.h"
+#include "ds/routing_profile.h"
 #include "ds/status.h"
 
 #include <memory>
@@ -56,6 +57,10 @@ struct SessionOptions {
   /// the arena's bytes; results are the same bit for bit. Off: every operand
   /// is decoded (for tests and the execution fuzzer's differential check).
   bool valueCache = true;
+  /// When set, every run counts the experts each router launch selects into
+  /// it (ds/routing_profile.h; `ds-run --profile-routing`). The cpu device
+  /// only; the profile must outlive the session.
+  RoutingProfile *routingProfile = nullptr;
 };
 
 /// One output of the last run: the bytes of its buffer in its dtype.
