@@ -196,6 +196,74 @@ def MoeFuseAddRmsNorm : Pass<"moe-fuse-add-rms-norm"> {
   }];
 }
 
+def MoePruneExperts : Pass<"moe-prune-experts", "::mlir::ModuleOp"> {
+  let summary = "Drops the experts a routing profile selects least";
+  let description = [{
+    Expert pruning from a routing profile (`ds-interp --profile-routing` or
+    `ds-run --profile-routing`, the JSON format of
+    `runtime/include/ds/routing_profile.h`): layer `i` of the profile is the
+    `i`-th `moe.router` of the module in program order. With `keep=F` in
+    `(0, 1]`, each router keeps, in each of its `n_group` expert groups
+    (one for greedy selection), the `ceil(F · E / n_group)` experts the
+    profile counts most often selected (ties to the lower index), so a
+    grouped router keeps equal groups. The kept experts are renumbered
+    `0 .. E'-1` in their order: the gate weight's rows, the correction
+    bias, and every `[E, ...]` weight and scale of the `moe.experts` ops the
+    router feeds (through the extract_slices of a fused `gate_up`) are
+    narrowed to them, so the router can only select kept experts. The
+    parameters read only the kept experts' checkpoint slices (`slices` of
+    `moe.parameter`): the pruned experts are never loaded. `keep=1` checks
+    the profile and changes nothing.
+
+    Pruning changes the model: the logit change on the golden models is
+    recorded in `test/golden/prune.test`. A softmax router normalizes over
+    the kept experts only.
+
+    Bad input is a located error naming the option and its value, and the
+    pass fails: `keep` outside `(0, 1]`; a profile that cannot be read or
+    is not a valid profile; one whose number of layers differs from the
+    module's routers, or a layer whose experts or top-k differ from its
+    router's; a `keep` that leaves a router fewer experts than it selects.
+    A router whose indices or weights feed anything but `moe.experts` (run
+    the pass before `moe-dispatch-experts`) is an error at the router.
+
+    With a profile whose counts for the router's 4 experts are
+    `[3, 9, 1, 7]` and `keep=0.5`,
+
+    ```mlir
+    %g = moe.load @gate : tensor<4x64xf32>
+    %w, %ids = moe.router %x, %g config(<scoring = softmax,
+        selection = greedy, top_k = 1>)
+        : tensor<?x64xf32>, tensor<4x64xf32> -> tensor<?x1xf32>, tensor<?x1xi32>
+    %wg = moe.load @experts.w1 : tensor<4x32x64xf32>
+    ...
+    moe.parameter @gate : tensor<4x64xf32> {key = "gate.weight"}
+    moe.parameter @experts.w1 : tensor<4x32x64xf32> {key = "experts.*.w1.weight"}
+    ```
+
+    becomes
+
+    ```mlir
+    %g = moe.load @gate : tensor<2x64xf32>
+    %w, %ids = moe.router %x, %g config(<scoring = softmax,
+        selection = greedy, top_k = 1>)
+        : tensor<?x64xf32>, tensor<2x64xf32> -> tensor<?x1xf32>, tensor<?x1xi32>
+    %wg = moe.load @experts.w1 : tensor<2x32x64xf32>
+    ...
+    moe.parameter @gate : tensor<2x64xf32>
+        {key = "gate.weight", slices = array<i64: 1, 3>}
+    moe.parameter @experts.w1 : tensor<2x32x64xf32>
+        {key = "experts.*.w1.weight", slices = array<i64: 1, 3>}
+    ```
+  }];
+  let options = [
+    Option<"profile", "profile", "std::string", /*default=*/"",
+           "The routing profile (JSON, ds-interp/ds-run --profile-routing)">,
+    Option<"keep", "keep", "double", /*default=*/"1.0",
+           "The fraction of each router's experts kept, in (0, 1]">,
+  ];
+}
+
 def MoeLowerToKernels : Pass<"moe-lower-to-kernels", "::mlir::ModuleOp"> {
   let summary = "Lowers moe IR on tensors to kernel IR on token-scaled buffers";
   let description = [{

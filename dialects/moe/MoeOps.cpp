@@ -86,6 +86,19 @@ LogicalResult ParameterOp::verify() {
              << *key << "\" needs a tensor of rank >= 1 (its leading "
              << "dimension enumerates the checkpoint tensors)";
   }
+  if (std::optional<ArrayRef<int64_t>> slices = getSlices()) {
+    if (!getKey())
+      return emitOpError("'slices' needs a checkpoint 'key'");
+    if (type.getRank() < 1 ||
+        static_cast<int64_t>(slices->size()) != type.getDimSize(0))
+      return emitOpError("'slices' needs one index per entry of the leading "
+                         "dimension, got ")
+             << slices->size() << " for " << type;
+    for (auto [i, s] : llvm::enumerate(*slices))
+      if (s < 0 || s >= ds::kMaxDimSize || (i > 0 && s <= (*slices)[i - 1]))
+        return emitOpError("'slices' must be increasing indices in [0, ")
+               << ds::kMaxDimSize << "), got " << s << " at " << i;
+  }
   return success();
 }
 

@@ -46,6 +46,13 @@ def Moe_ParameterOp : Moe_Op<"parameter", [
     parameter without a key is produced by a pass (for example a weight
     rewritten at load time) and is filled by the module's initializer.
 
+    `slices` (increasing indices, one per entry of `D0`) reads only those
+    entries of the checkpoint data's leading dimension: for a stacked key
+    the tensors with `*` replaced by `slices[0]`, `slices[1]`, ...; for a
+    plain key those rows of its one tensor, which has more. It is how
+    `moe-prune-experts` keeps the experts it keeps without loading the
+    others.
+
     The element type is the stored dtype (`bf16`, `f8E4M3FN`, `f32`, ...);
     the shape is fully static.
 
@@ -53,12 +60,16 @@ def Moe_ParameterOp : Moe_Op<"parameter", [
     moe.parameter @embed : tensor<129280x7168xbf16> {key = "model.embed_tokens.weight"}
     moe.parameter @l3_gate : tensor<256x2048x7168xf8E4M3FN>
         {key = "model.layers.3.mlp.experts.*.gate_proj.weight"}
+    moe.parameter @l3_kept : tensor<2x2048x7168xf8E4M3FN>
+        {key = "model.layers.3.mlp.experts.*.gate_proj.weight",
+         slices = array<i64: 5, 17>}
     ```
   }];
   let arguments = (ins
     SymbolNameAttr:$sym_name,
     TypeAttrOf<AnyRankedTensor>:$type,
-    OptionalAttr<StrAttr>:$key
+    OptionalAttr<StrAttr>:$key,
+    OptionalAttr<DenseI64ArrayAttr>:$slices
   );
   let assemblyFormat = "$sym_name `:` $type attr-dict";
   let hasVerifier = 1;

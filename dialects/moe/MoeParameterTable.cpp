@@ -29,6 +29,8 @@ llvm::Expected<ds::ParameterTable> ds::moe::parameterTable(ModuleOp module) {
     spec.key = param.getKey().value_or("").str();
     spec.dtype = *dtype;
     spec.shape.assign(type.getShape().begin(), type.getShape().end());
+    if (std::optional<ArrayRef<int64_t>> slices = param.getSlices())
+      spec.slices.assign(slices->begin(), slices->end());
     params.push_back(std::move(spec));
   }
   ds::Expected<ds::ParameterTable> table =

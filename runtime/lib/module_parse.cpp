@@ -387,11 +387,22 @@ public:
             !list(p->shape(), r.shape, static_cast<size_t>(kMaxRank),
                   at + ".shape"))
           return false;
-        if (p->transforms() && p->transforms()->size() != 0)
-          return fail(cat(at, " '", r.name,
-                          "': transforms: load-time transforms are not "
-                          "supported by this runtime (format version ",
-                          kModuleFormatVersion, ")"));
+        if (const auto *ts = p->transforms()) {
+          for (flatbuffers::uoffset_t t = 0; t < ts->size(); ++t) {
+            const fb::Transform *tr = ts->Get(t);
+            if (t == 0 && str(tr->kind()) == kSlicesTransform) {
+              if (!list(tr->args(), r.slices, static_cast<size_t>(kMaxDimSize),
+                        cat(at, ".transforms[0].args")))
+                return false;
+              continue;
+            }
+            return fail(cat(at, " '", r.name, "': transforms[", t, "] '",
+                            str(tr->kind()),
+                            "': this load-time transform is not supported by "
+                            "this runtime (format version ",
+                            kModuleFormatVersion, ")"));
+          }
+        }
         if (!Error.ok())
           return false;
         out.parameters.push_back(std::move(r));

@@ -215,8 +215,17 @@ public:
     for (const ParameterSpec &p : m.parameters) {
       auto name = required(p.name), key = str(p.key);
       auto shape = B.CreateVector(p.shape);
+      // The slices read (moe-prune-experts): a "slices" transform, which a
+      // runtime that does not know it refuses rather than misreads.
+      Offset<flatbuffers::Vector<Offset<fb::Transform>>> transforms = 0;
+      if (!p.slices.empty()) {
+        auto kind = str(kSlicesTransform);
+        auto args = B.CreateVector(p.slices);
+        transforms = B.CreateVector(std::vector<Offset<fb::Transform>>{
+            fb::CreateTransform(B, kind, args)});
+      }
       params.push_back(fb::CreateParameter(
-          B, name, key, static_cast<fb::DType>(p.dtype), shape));
+          B, name, key, static_cast<fb::DType>(p.dtype), shape, transforms));
     }
     auto ps = B.CreateVector(params);
     std::vector<Offset<fb::Kernel>> kernels;

@@ -20,7 +20,35 @@ std::string fileName(const std::string &path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
+/// The slices of `p` are shape[0] increasing non-negative entries of a keyed
+/// parameter.
+Status checkSlices(const ParameterSpec &p, const std::string &what) {
+  if (p.slices.empty())
+    return Status::success();
+  if (p.key.empty())
+    return Status::error(what + ": slices need a checkpoint key");
+  if (p.shape.empty() ||
+      static_cast<int64_t>(p.slices.size()) != p.shape.front())
+    return Status::error(cat(what, ": ", p.slices.size(),
+                             " slices for a leading dim of ",
+                             p.shape.empty() ? 0 : p.shape.front()));
+  for (size_t i = 0; i < p.slices.size(); ++i)
+    if (p.slices[i] < 0 || p.slices[i] >= kMaxDimSize ||
+        (i > 0 && p.slices[i] <= p.slices[i - 1]))
+      return Status::error(cat(what, ": slices[", i, "] = ", p.slices[i],
+                               ": slices must be increasing indices in [0, ",
+                               kMaxDimSize, ")"));
+  return Status::success();
+}
+
 } // namespace
+
+bool CheckpointTensorSpec::fits(const std::vector<int64_t> &have) const {
+  if (rows.empty() || shape.empty())
+    return have == shape;
+  return have.size() == shape.size() && have.front() > rows.back() &&
+         std::equal(shape.begin() + 1, shape.end(), have.begin() + 1);
+}
 
 Expected<ParameterTable>
 ParameterTable::create(std::vector<ParameterSpec> params) {
@@ -38,6 +66,8 @@ ParameterTable::create(std::vector<ParameterSpec> params) {
     if (!total)
       return Status::error(what + ": the parameters' bytes overflow");
     table.DecodedBytes = *total;
+    if (Status s = checkSlices(p, what); !s.ok())
+      return s;
     if (p.stacked()) {
       if (std::count(p.key.begin(), p.key.end(), '*') != 1)
         return Status::error(what + ": stacked key '" + p.key +
@@ -67,16 +97,22 @@ ParameterTable::checkpointTensors(const ParameterSpec &param) {
   if (param.key.empty())
     return tensors;
   if (!param.stacked() || param.shape.empty()) {
-    tensors.push_back({param.key, param.dtype, param.shape, param.name, 0});
+    tensors.push_back({param.key, param.dtype, param.shape, param.name, 0, {}});
+    if (!param.slices.empty()) { // some rows of one tensor
+      tensors.back().shape.front() = kDynamicDim;
+      tensors.back().rows = param.slices;
+    }
     return tensors;
   }
   size_t star = param.key.find('*');
   std::string head = param.key.substr(0, star);
   std::string tail = param.key.substr(star + 1);
   std::vector<int64_t> slice(param.shape.begin() + 1, param.shape.end());
-  for (int64_t i = 0; i < param.shape.front(); ++i)
-    tensors.push_back(
-        {head + std::to_string(i) + tail, param.dtype, slice, param.name, i});
+  for (int64_t i = 0; i < param.shape.front(); ++i) {
+    int64_t entry = param.slices.empty() ? i : param.slices[i];
+    tensors.push_back({head + std::to_string(entry) + tail, param.dtype, slice,
+                       param.name, i, {}});
+  }
   return tensors;
 }
 
@@ -113,7 +149,7 @@ WeightReport checkWeights(const ParameterTable &table,
       continue;
     }
     bool good = true;
-    if (have->shape != want.shape) {
+    if (!want.fits(have->shape)) {
       report.wrongShape.push_back({want, have, fileOf[want.key]});
       good = false;
     }
@@ -145,7 +181,7 @@ Expected<cpu::Tensor> decodeParameter(const ParameterSpec &param,
     if (!info)
       return Status::error(what + ": tensor '" + want.key +
                            "' is missing from the checkpoint");
-    if (info->dtype != want.dtype || info->shape != want.shape)
+    if (info->dtype != want.dtype || !want.fits(info->shape))
       return Status::error(
           what + ": tensor '" + want.key + "' is " + dtypeName(info->dtype) +
           cpu::shapeToString(info->shape) + ", expected " +
@@ -153,9 +189,22 @@ Expected<cpu::Tensor> decodeParameter(const ParameterSpec &param,
     if (param.stacked())
       gathered.insert(gathered.end(), info->data, info->data + info->size);
   }
+  bool someRows = !param.stacked() && !param.slices.empty();
+  if (someRows) {
+    // Rows of whole bytes: every dtype but the packed sub-byte ones.
+    size_t rows = static_cast<size_t>(info->shape.front());
+    if (info->size % rows != 0)
+      return Status::error(what + ": tensor '" + param.key +
+                           "': its rows are not whole bytes");
+    size_t rowBytes = info->size / rows;
+    for (int64_t r : param.slices)
+      gathered.insert(gathered.end(), info->data + r * rowBytes,
+                      info->data + (r + 1) * rowBytes);
+  }
   // A stacked parameter of zero slices decodes from no bytes.
-  const uint8_t *data = param.stacked() ? gathered.data() : info->data;
-  size_t size = param.stacked() ? gathered.size() : info->size;
+  bool copied = param.stacked() || someRows;
+  const uint8_t *data = copied ? gathered.data() : info->data;
+  size_t size = copied ? gathered.size() : info->size;
   Expected<cpu::Tensor> tensor =
       cpu::Tensor::decode(param.dtype, param.shape, data, size);
   if (!tensor)

@@ -11,8 +11,12 @@
 //  - Weights: a ParameterTable (name, checkpoint key, dtype, shape). A key
 //    with a `*` is stacked: the parameter's leading dim is the number of
 //    checkpoint tensors, key `*` replaced by 0, 1, ... — expanded here and
-//    nowhere else. checkWeights() lists missing, extra, wrong-shape and
-//    wrong-dtype tensors; decodeParameter() reads one parameter.
+//    nowhere else. A parameter with `slices` reads only those entries of the
+//    leading dim (the kept experts of moe-prune-experts): a stacked key the
+//    tensors `*` = slices[0], slices[1], ...; a plain key those rows of its
+//    one tensor, which may have more. checkWeights() lists missing, extra,
+//    wrong-shape and wrong-dtype tensors; decodeParameter() reads one
+//    parameter.
 //  - Inputs: an EntrySignature (named inputs with dtype and shape, dynamic
 //    dims allowed, and the token limits of the model). bindInputs() reads
 //    them from a safetensors file, defaults `positions` to 0 .. T-1 and
@@ -47,6 +51,9 @@ struct ParameterSpec {
   std::string key;  ///< checkpoint key; `*` when stacked; empty: none
   DType dtype = DType::F32;
   std::vector<int64_t> shape;
+  /// The leading-dim entries of the checkpoint data read, increasing, one
+  /// per entry of shape[0]; empty: 0 .. shape[0]-1.
+  std::vector<int64_t> slices;
 
   bool stacked() const { return key.find('*') != std::string::npos; }
 };
@@ -56,9 +63,15 @@ struct ParameterSpec {
 struct CheckpointTensorSpec {
   std::string key;
   DType dtype = DType::F32;
+  /// The shape; a leading kDynamicDim when only `rows` of the tensor are read
+  /// (it needs more than rows.back() rows).
   std::vector<int64_t> shape;
   std::string parameter; ///< the ParameterSpec's name
   int64_t slice = 0;     ///< the slice of a stacked parameter, else 0
+  std::vector<int64_t> rows; ///< the rows read (a plain key's slices)
+
+  /// Whether a checkpoint tensor of shape `have` is this one's.
+  bool fits(const std::vector<int64_t> &have) const;
 };
 
 /// The parameters of a model, validated.
@@ -66,7 +79,8 @@ class ParameterTable {
 public:
   /// Fails on a duplicate name, a stacked key with more than one `*` or on a
   /// rank-0 parameter, a negative dim or an element count above
-  /// kMaxTensorElements, naming the parameter.
+  /// kMaxTensorElements, on slices that are not shape[0] increasing
+  /// non-negative indices of a keyed parameter, naming the parameter.
   static Expected<ParameterTable> create(std::vector<ParameterSpec> params);
 
   const std::vector<ParameterSpec> &parameters() const { return Params; }

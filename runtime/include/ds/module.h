@@ -55,6 +55,9 @@ namespace ds {
 /// runtime reads and the compiler writes.
 inline constexpr char kModuleIdentifier[] = "DSB1";
 inline constexpr uint32_t kModuleFormatVersion = 1;
+/// The one load-time transform of a parameter in version 1: `args` are the
+/// leading-dim entries of the checkpoint data it reads (ParameterSpec::slices).
+inline constexpr const char *kSlicesTransform = "slices";
 
 /// A dim of a buffer: static, or a multiple of the entry's token count T.
 struct Dim {

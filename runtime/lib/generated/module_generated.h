@@ -701,7 +701,9 @@ FLATBUFFERS_MANUALLY_ALIGNED_STRUCT(8) GridDim FLATBUFFERS_FINAL_CLASS {
 };
 FLATBUFFERS_STRUCT_END(GridDim, 24);
 
-/// A load-time rewrite of a parameter (reserved: none exist in version 1).
+/// A load-time rewrite of a parameter. Version 1 has one, kind "slices": the
+/// parameter reads only the leading-dim entries `args` (increasing) of its
+/// checkpoint data (ds::ParameterSpec::slices).
 struct Transform FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
   typedef TransformBuilder Builder;
   enum FlatBuffersVTableOffset FLATBUFFERS_VTABLE_UNDERLYING_TYPE {
@@ -789,7 +791,7 @@ struct Parameter FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
   const flatbuffers::Vector<int64_t> *shape() const {
     return GetPointer<const flatbuffers::Vector<int64_t> *>(VT_SHAPE);
   }
-  /// Reserved: load-time rewrites, applied in order; empty in version 1.
+  /// Load-time rewrites, applied in order; in version 1 at most one, "slices".
   const flatbuffers::Vector<flatbuffers::Offset<ds::fb::Transform>> *transforms() const {
     return GetPointer<const flatbuffers::Vector<flatbuffers::Offset<ds::fb::Transform>> *>(VT_TRANSFORMS);
   }
