@@ -20,8 +20,8 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/Support/Format.h"
 
 #include <algorithm>
 #include <cmath>
@@ -109,9 +109,12 @@ struct MoePruneExpertsPass
     signalPassFailure();
     InFlightDiagnostic d = at->emitError()
                            << "'moe-prune-experts' option '" << name << "' = '";
-    if (name == "keep")
-      d << static_cast<double>(keep);
-    else
+    if (name == "keep") {
+      std::string text;
+      llvm::raw_string_ostream(text)
+          << llvm::format("%g", static_cast<double>(keep));
+      d << text;
+    } else
       d << profile;
     return std::move(d << "': ");
   }

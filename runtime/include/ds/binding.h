@@ -66,8 +66,8 @@ struct CheckpointTensorSpec {
   /// The shape; a leading kDynamicDim when only `rows` of the tensor are read
   /// (it needs more than rows.back() rows).
   std::vector<int64_t> shape;
-  std::string parameter; ///< the ParameterSpec's name
-  int64_t slice = 0;     ///< the slice of a stacked parameter, else 0
+  std::string parameter;     ///< the ParameterSpec's name
+  int64_t slice = 0;         ///< the slice of a stacked parameter, else 0
   std::vector<int64_t> rows; ///< the rows read (a plain key's slices)
 
   /// Whether a checkpoint tensor of shape `have` is this one's.
