@@ -216,8 +216,8 @@ def MoePruneExperts : Pass<"moe-prune-experts", "::mlir::ModuleOp"> {
     the profile and changes nothing.
 
     Pruning changes the model: the logit change on the golden models is
-    recorded in `test/golden/prune.test`. A softmax router normalizes over
-    the kept experts only.
+    recorded in `test/passes/moe-prune-experts-models.test`. A softmax
+    router normalizes over the kept experts only.
 
     Bad input is a located error naming the option and its value, and the
     pass fails: `keep` outside `(0, 1]`; a profile that cannot be read or

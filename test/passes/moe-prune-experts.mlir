@@ -3,7 +3,7 @@
 
 // The profile (Inputs/moe-prune-experts.json): one router of 8 experts,
 // top-2, selected [3, 9, 1, 7, 0, 5, 5, 2] times. The golden models'
-// numbers and the bad input are in test/golden/prune.test and
+// numbers and the bad input are in moe-prune-experts-models.test and
 // moe-prune-experts-invalid.mlir.
 
 // CHECK-LABEL: func.func @greedy
