@@ -150,6 +150,47 @@ TEST_F(BindingTest, DecodeParameter) {
                "parameter @k has no checkpoint key");
 }
 
+TEST_F(BindingTest, SlicesReadOnlyTheKeptEntries) {
+  // w: 4 rows [r, r + 0.5]; e.0 .. e.3: [2] of value i.
+  std::vector<float> w = {0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5};
+  std::vector<std::vector<float>> e = {{0, 0}, {1, 1}, {2, 2}, {3, 3}};
+  std::vector<TensorToWrite> out = {
+      {"w", DType::F32, {4, 2}, w.data(), w.size() * 4}};
+  std::vector<std::string> names = {"e.0", "e.1", "e.2", "e.3"};
+  for (size_t i = 0; i < e.size(); ++i)
+    out.push_back({names[i], DType::F32, {2}, e[i].data(), 8});
+  std::string path = dir + "/model.safetensors";
+  ASSERT_TRUE(writeSafetensors(path, out).ok());
+  Expected<Checkpoint> ckpt = Checkpoint::open(path);
+  ASSERT_TRUE(ckpt) << ckpt.message();
+
+  ParameterSpec rows{"w", "w", DType::F32, {2, 2}, {1, 3}};
+  ParameterSpec stacked{"e", "e.*", DType::F32, {2, 2}, {0, 2}};
+  Expected<cpu::Tensor> r = decodeParameter(rows, *ckpt);
+  ASSERT_TRUE(r) << r.message();
+  EXPECT_EQ(r->f(), std::vector<float>({1, 1.5, 3, 3.5}));
+  Expected<cpu::Tensor> st = decodeParameter(stacked, *ckpt);
+  ASSERT_TRUE(st) << st.message();
+  EXPECT_EQ(st->f(), std::vector<float>({0, 0, 2, 2}));
+
+  // Only the kept tensors are read: e.1 and e.3 are extra.
+  WeightReport report = checkWeights(table({rows, stacked}), *ckpt);
+  EXPECT_EQ(report.matched, 3u);
+  ASSERT_EQ(report.extra.size(), 2u);
+  EXPECT_EQ(report.extra[0].tensor->name, "e.1");
+  EXPECT_TRUE(report.missing.empty() && report.wrongShape.empty());
+
+  // A row beyond the tensor, and bad slices.
+  EXPECT_ERROR(decodeParameter({"w", "w", DType::F32, {1, 2}, {4}}, *ckpt),
+               "parameter @w: tensor 'w' is F32[4, 2], expected F32[?, 2]");
+  EXPECT_ERROR(ParameterTable::create({{"w", "w", DType::F32, {2, 2}, {3, 1}}}),
+               "slices[1] = 1: slices must be increasing");
+  EXPECT_ERROR(ParameterTable::create({{"w", "w", DType::F32, {2, 2}, {1}}}),
+               "1 slices for a leading dim of 2");
+  EXPECT_ERROR(ParameterTable::create({{"w", "", DType::F32, {1, 2}, {1}}}),
+               "slices need a checkpoint key");
+}
+
 EntrySignature lmSignature() {
   EntrySignature s;
   s.function = "forward";

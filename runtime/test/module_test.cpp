@@ -74,6 +74,9 @@ TEST(Module, RoundTripIsExact) {
   Launch &gemm = entry(m).program[1];
   gemm.variants.push_back({{16, "wgmma", {64, 128, 64}, 4, 4, {1, 2}}, 0});
   gemm.variants.push_back({{0, "wgmma", {128, 256, 64}, 4, 8, {2, 1}}, -1});
+  // The kept rows of a pruned parameter (the "slices" transform).
+  for (int64_t i = 0; i < 16; ++i)
+    m.parameters[1].slices.push_back(2 * i + 1);
 
   std::vector<uint8_t> bytes = bytesOf(m);
   ASSERT_FALSE(bytes.empty());
@@ -95,6 +98,8 @@ TEST(Module, RoundTripIsExact) {
   ASSERT_EQ(p.parameters.size(), 3u);
   EXPECT_EQ(p.parameters[1].key, "proj.weight");
   EXPECT_EQ(p.parameters[1].shape, (std::vector<int64_t>{16, 8}));
+  EXPECT_EQ(p.parameters[1].slices, m.parameters[1].slices);
+  EXPECT_TRUE(p.parameters[0].slices.empty());
   const EntryPoint &e = p.entries[0];
   EXPECT_EQ(e.name, "forward");
   EXPECT_EQ(e.plan.maxTokens, 64);
