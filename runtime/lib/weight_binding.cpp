@@ -109,9 +109,14 @@ ParameterTable::checkpointTensors(const ParameterSpec &param) {
   std::string tail = param.key.substr(star + 1);
   std::vector<int64_t> slice(param.shape.begin() + 1, param.shape.end());
   for (int64_t i = 0; i < param.shape.front(); ++i) {
-    int64_t entry = param.slices.empty() ? i : param.slices[i];
-    tensors.push_back({head + std::to_string(entry) + tail, param.dtype, slice,
-                       param.name, i, {}});
+    CheckpointTensorSpec t;
+    t.key = head + std::to_string(param.slices.empty() ? i : param.slices[i]) +
+            tail;
+    t.dtype = param.dtype;
+    t.shape = slice;
+    t.parameter = param.name;
+    t.slice = i;
+    tensors.push_back(std::move(t));
   }
   return tensors;
 }
