@@ -440,6 +440,39 @@ template <class TC, int BN> __host__ __device__ constexpr int stagedLd() {
   return BN + 16 / int(sizeof(TC));
 }
 
+/// Every accumulator element of this thread once, as put(row, col, v): the
+/// tile row and column and acc + biasAt(col).
+template <class Cfg, class Acc, class Bias, class Put>
+DS_DEVICE void forEachResult(const Acc &acc, int lane, int wm0, int wn0,
+                             const Bias &biasAt, const Put &put) {
+  if constexpr (Cfg::kMma) {
+    int g = lane / 4, q = lane % 4;
+    DS_GEMM_UNROLL
+    for (int ni = 0; ni < Cfg::kNI; ++ni) {
+      int col = wn0 + ni * 8 + 2 * q;
+      float b0 = biasAt(col), b1 = biasAt(col + 1);
+      DS_GEMM_UNROLL
+      for (int mi = 0; mi < Cfg::kMI; ++mi)
+        DS_GEMM_UNROLL
+      for (int h = 0; h < 2; ++h) {
+        int row = wm0 + mi * 16 + g + 8 * h;
+        put(row, col, acc.v[mi][ni][2 * h] + b0);
+        put(row, col + 1, acc.v[mi][ni][2 * h + 1] + b1);
+      }
+    }
+  } else {
+    int lm = lane % 8, ln = lane / 8;
+    DS_GEMM_UNROLL
+    for (int j = 0; j < Cfg::kTN; ++j) {
+      int col = wn0 + ln + 4 * j;
+      float b = biasAt(col);
+      DS_GEMM_UNROLL
+      for (int i = 0; i < Cfg::kTM; ++i)
+        put(wm0 + lm + 8 * i, col, acc.v[i][j] + b);
+    }
+  }
+}
+
 } // namespace gemm_detail
 
 /// Static shared memory of a gemm / grouped_gemm configuration (bytes).
@@ -572,35 +605,10 @@ DS_DEVICE void gemmTile(gptr<const TA> a, int rowsValid, gptr<const TW> w,
   if constexpr (kStaged) {
     sptr<TC> sC = ptr_cast<TC>(smem);
     __syncthreads(); // every warp is done reading the last stage
-    if constexpr (Cfg::kMma) {
-      int g = lane / 4, q = lane % 4;
-      DS_GEMM_UNROLL
-      for (int ni = 0; ni < Cfg::kNI; ++ni) {
-        int col = wn0 + ni * 8 + 2 * q;
-        float b0 = biasAt(col), b1 = biasAt(col + 1);
-        DS_GEMM_UNROLL
-        for (int mi = 0; mi < Cfg::kMI; ++mi)
-          DS_GEMM_UNROLL
-        for (int h = 0; h < 2; ++h) {
-          int row = wm0 + mi * 16 + g + 8 * h;
-          st_shared(sC + row * kLd + col,
-                    fromFloat<TC>(acc.v[mi][ni][2 * h] + b0));
-          st_shared(sC + row * kLd + col + 1,
-                    fromFloat<TC>(acc.v[mi][ni][2 * h + 1] + b1));
-        }
-      }
-    } else {
-      int lm = lane % 8, ln = lane / 8;
-      DS_GEMM_UNROLL
-      for (int j = 0; j < Cfg::kTN; ++j) {
-        int col = wn0 + ln + 4 * j;
-        float b = biasAt(col);
-        DS_GEMM_UNROLL
-        for (int i = 0; i < Cfg::kTM; ++i)
-          st_shared(sC + (wm0 + lm + 8 * i) * kLd + col,
-                    fromFloat<TC>(acc.v[i][j] + b));
-      }
-    }
+    forEachResult<Cfg>(acc, lane, wm0, wn0, biasAt,
+                       [&](int row, int col, float v) {
+                         st_shared(sC + row * kLd + col, fromFloat<TC>(v));
+                       });
     __syncthreads();
     constexpr int kCE = 16 / int(sizeof(TC));
     constexpr int kCChunks = BN / kCE;
@@ -625,42 +633,12 @@ DS_DEVICE void gemmTile(gptr<const TA> a, int rowsValid, gptr<const TW> w,
             st_global(dstRow + col + j, ld_shared(sC + r * kLd + col + j));
       }
     }
-  } else if constexpr (Cfg::kMma) {
-    int g = lane / 4, q = lane % 4;
-    DS_GEMM_UNROLL
-    for (int ni = 0; ni < Cfg::kNI; ++ni) {
-      int col = wn0 + ni * 8 + 2 * q;
-      float b0 = biasAt(col), b1 = biasAt(col + 1);
-      DS_GEMM_UNROLL
-      for (int mi = 0; mi < Cfg::kMI; ++mi)
-        DS_GEMM_UNROLL
-      for (int h = 0; h < 2; ++h) {
-        int row = wm0 + mi * 16 + g + 8 * h;
-        if (row >= rowsValid)
-          continue;
-        gptr<TC> dst = c + long(row) * N + col0 + col;
-        if (col < nValid)
-          st_global(dst, fromFloat<TC>(acc.v[mi][ni][2 * h] + b0));
-        if (col + 1 < nValid)
-          st_global(dst + 1, fromFloat<TC>(acc.v[mi][ni][2 * h + 1] + b1));
-      }
-    }
   } else {
-    int lm = lane % 8, ln = lane / 8;
-    DS_GEMM_UNROLL
-    for (int j = 0; j < Cfg::kTN; ++j) {
-      int col = wn0 + ln + 4 * j;
-      if (col >= nValid)
-        continue;
-      float b = biasAt(col);
-      DS_GEMM_UNROLL
-      for (int i = 0; i < Cfg::kTM; ++i) {
-        int row = wm0 + lm + 8 * i;
-        if (row < rowsValid)
-          st_global(c + long(row) * N + col0 + col,
-                    fromFloat<TC>(acc.v[i][j] + b));
-      }
-    }
+    forEachResult<Cfg>(
+        acc, lane, wm0, wn0, biasAt, [&](int row, int col, float v) {
+          if (row < rowsValid && col < nValid)
+            st_global(c + long(row) * N + col0 + col, fromFloat<TC>(v));
+        });
   }
 }
 

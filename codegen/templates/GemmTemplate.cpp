@@ -82,6 +82,29 @@ llvm::Expected<Tile> tileOf(const ds::Launch &launch,
   return t;
 }
 
+/// The tile constants after gemm.cuh's element types and quant scheme.
+void appendTile(KernelEntry &k, llvm::SmallVectorImpl<mlir::Attribute> &out,
+                const std::optional<ds::Quant> &quant, const Tile &t) {
+  out.append({k.text(quantName(quant)), k.i32(t.bm), k.i32(t.bn), k.i32(t.bk),
+              k.i32(t.stages), k.i32(t.warpsM), k.i32(t.warpsN)});
+}
+
+/// quantBlockRows, quantBlockCols (1, 1 for dense weights).
+std::array<mlir::Attribute, 2> quantBlocks(KernelEntry &k,
+                                           const std::optional<ds::Quant> &q) {
+  return {k.i32(q ? q->blockRows : 1), k.i32(q ? q->blockCols : 1)};
+}
+
+/// "gemm_bf16", "grouped_gemm_bf16_f8_e4m3": the activations, then the
+/// weights' format when quantized.
+std::string kindOf(llvm::StringRef op, ds::DType a, ds::DType w,
+                   bool quantized) {
+  std::string kind = (op + "_" + KernelEntry::typeTag(a)).str();
+  if (quantized)
+    kind += "_" + KernelEntry::typeTag(w);
+  return kind;
+}
+
 } // namespace
 
 llvm::Expected<GeneratedKernel>
@@ -104,20 +127,17 @@ ds::codegen::emitGemm(KernelEntry &k, const ds::KernelConfig &config) {
   KernelEntry::Extent m = KernelEntry::extent(ad, 0, ad.size() - 1);
   ds::DType st = quantized ? k.buffer(scales).dtype : ds::DType::F32;
   ds::DType bt = attrs.bias ? k.buffer(bias).dtype : ds::DType::F32;
-  k.call("codegen/cuda/gemm.cuh", "ds::gemmKernel",
-         {k.type(at), k.type(wt), k.type(ct), k.type(st), k.type(bt),
-          k.text(quantName(attrs.quant)), k.i32(t->bm), k.i32(t->bn),
-          k.i32(t->bk), k.i32(t->stages), k.i32(t->warpsM), k.i32(t->warpsN)},
+  llvm::SmallVector<mlir::Attribute> types = {
+      k.type(at), k.type(wt), k.type(ct), k.type(st), k.type(bt)};
+  appendTile(k, types, attrs.quant, *t);
+  auto [qbr, qbc] = quantBlocks(k, attrs.quant);
+  k.call("codegen/cuda/gemm.cuh", "ds::gemmKernel", types,
          {k.pointer(a), k.pointer(w),
           quantized ? KernelEntry::Arg(k.pointer(scales)) : k.text("nullptr"),
           attrs.bias ? KernelEntry::Arg(k.pointer(bias)) : k.text("nullptr"),
-          k.pointer(c), k.count(m.perToken, m.fixed), k.i32(n), k.i32(kk),
-          k.i32(quantized ? attrs.quant->blockRows : 1),
-          k.i32(quantized ? attrs.quant->blockCols : 1)});
-  std::string kind = "gemm_" + KernelEntry::typeTag(at);
-  if (quantized)
-    kind += "_" + KernelEntry::typeTag(wt);
-  return k.finish(kind, threadsOf(config),
+          k.pointer(c), k.count(m.perToken, m.fixed), k.i32(n), k.i32(kk), qbr,
+          qbc});
+  return k.finish(kindOf("gemm", at, wt, quantized), threadsOf(config),
                   {gridDim(m.perToken, m.fixed, t->bm),
                    gridDim(0, (n + t->bn - 1) / t->bn), gridDim(0, 1)});
 }
@@ -141,19 +161,16 @@ ds::codegen::emitGroupedGemm(KernelEntry &k, const ds::KernelConfig &config) {
   int64_t e = wd[0].size, n = wd[1].size, kk = wd[2].size;
   KernelEntry::Extent r = KernelEntry::extent(rd, 0, 1);
   ds::DType st = quantized ? k.buffer(scales).dtype : ds::DType::F32;
-  k.call("codegen/cuda/gemm.cuh", "ds::groupedGemmKernel",
-         {k.type(at), k.type(wt), k.type(ct), k.type(st),
-          k.text(quantName(attrs.quant)), k.i32(t->bm), k.i32(t->bn),
-          k.i32(t->bk), k.i32(t->stages), k.i32(t->warpsM), k.i32(t->warpsN)},
+  llvm::SmallVector<mlir::Attribute> types = {k.type(at), k.type(wt),
+                                              k.type(ct), k.type(st)};
+  appendTile(k, types, attrs.quant, *t);
+  auto [qbr, qbc] = quantBlocks(k, attrs.quant);
+  k.call("codegen/cuda/gemm.cuh", "ds::groupedGemmKernel", types,
          {k.pointer(rows), k.pointer(w), k.pointer(offsets),
           quantized ? KernelEntry::Arg(k.pointer(scales)) : k.text("nullptr"),
           k.pointer(c), k.count(r.perToken, r.fixed), k.i32(e), k.i32(n),
-          k.i32(kk), k.i32(quantized ? attrs.quant->blockRows : 1),
-          k.i32(quantized ? attrs.quant->blockCols : 1)});
-  std::string kind = "grouped_gemm_" + KernelEntry::typeTag(at);
-  if (quantized)
-    kind += "_" + KernelEntry::typeTag(wt);
-  return k.finish(kind, threadsOf(config),
+          k.i32(kk), qbr, qbc});
+  return k.finish(kindOf("grouped_gemm", at, wt, quantized), threadsOf(config),
                   {gridDim(r.perToken, r.fixed + e * (t->bm - 1), t->bm),
                    gridDim(0, (n + t->bn - 1) / t->bn), gridDim(0, 1)});
 }

@@ -14,6 +14,7 @@
 #define DS_RUNTIME_LIB_BUFFER_LAYOUT_H
 
 #include "ds/module.h"
+#include "ds/session.h"
 #include "ds/status.h"
 
 #include <cstdint>
@@ -59,6 +60,19 @@ inline const Variant *variantAt(const Launch &launch, int64_t tokens) {
     if (v.config.maxTokens == 0 || tokens <= v.config.maxTokens)
       return &v;
   return nullptr;
+}
+
+/// Output `port` of `e` at T, its bytes sized (zeros) for the backend to
+/// copy the buffer's into; an error when the size overflows.
+inline Expected<OutputTensor> outputFor(const EntryPoint &e, const Port &port,
+                                        int64_t tokens) {
+  const Buffer &buf = e.buffers[port.buffer];
+  Expected<int64_t> size =
+      bufferBytes(buf.dtype, buf.dims, tokens, cat("output '", port.name, "'"));
+  if (!size)
+    return size.status();
+  return OutputTensor{port.name, buf.dtype, resolveDims(buf.dims, tokens),
+                      std::vector<uint8_t>(static_cast<size_t>(*size))};
 }
 
 /// "launch #3 (gemm at model.mlir:4:5)", for messages.

@@ -541,17 +541,15 @@ private:
     Status collect(std::vector<OutputTensor> &outputs) {
       outputs.clear();
       for (const Port &p : E.outputs) {
-        const Buffer &buf = E.buffers[p.buffer];
-        Expected<int64_t> size =
-            bufferBytes(buf.dtype, buf.dims, T, cat("output '", p.name, "'"));
-        if (!size)
-          return size.status();
+        Expected<OutputTensor> out = outputFor(E, p, T);
+        if (!out)
+          return out.status();
         Bytes bytes = bytesOf(p.buffer);
-        if (*size > bytes.size)
+        if (static_cast<int64_t>(out->bytes.size()) > bytes.size)
           return Status::error(cat("output '", p.name, "' does not fit"));
-        OutputTensor o{p.name, buf.dtype, resolveDims(buf.dims, T),
-                       std::vector<uint8_t>(bytes.data, bytes.data + *size)};
-        outputs.push_back(std::move(o));
+        if (!out->bytes.empty())
+          std::memcpy(out->bytes.data(), bytes.data, out->bytes.size());
+        outputs.push_back(std::move(out).value());
       }
       return Status::success();
     }

@@ -645,14 +645,11 @@ private:
                  std::vector<OutputTensor> &outputs) {
     outputs.clear();
     for (const Port &p : e.outputs) {
-      const Buffer &buf = e.buffers[p.buffer];
-      Expected<int64_t> size = bufferBytes(buf.dtype, buf.dims, tokens,
-                                           cat("output '", p.name, "'"));
-      if (!size)
-        return size.status();
-      OutputTensor out{p.name, buf.dtype, resolveDims(buf.dims, tokens),
-                       std::vector<uint8_t>(static_cast<size_t>(*size))};
-      if (*size)
+      Expected<OutputTensor> made = outputFor(e, p, tokens);
+      if (!made)
+        return made.status();
+      OutputTensor out = std::move(made).value();
+      if (!out.bytes.empty())
         if (Status s = check(G.A->memcpyDtoH(out.bytes.data(),
                                              address(e, l, p.buffer, tokens),
                                              out.bytes.size()),

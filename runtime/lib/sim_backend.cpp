@@ -259,14 +259,13 @@ private:
                  std::vector<OutputTensor> &outputs) {
     outputs.clear();
     for (const Port &p : e.outputs) {
-      const Buffer &buf = e.buffers[p.buffer];
-      Expected<int64_t> size = bufferBytes(buf.dtype, buf.dims, tokens,
-                                           cat("output '", p.name, "'"));
-      if (!size)
-        return size.status();
-      const uint8_t *data = address(e, l, p.buffer, tokens, inputs);
-      outputs.push_back({p.name, buf.dtype, resolveDims(buf.dims, tokens),
-                         std::vector<uint8_t>(data, data + *size)});
+      Expected<OutputTensor> out = outputFor(e, p, tokens);
+      if (!out)
+        return out.status();
+      if (!out->bytes.empty())
+        std::memcpy(out->bytes.data(), address(e, l, p.buffer, tokens, inputs),
+                    out->bytes.size());
+      outputs.push_back(std::move(out).value());
     }
     return Status::success();
   }

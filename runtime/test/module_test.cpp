@@ -6,8 +6,8 @@
 
 #include "ds/module.h"
 
-#include "module_builder.h"
 #include "generated/module_generated.h"
+#include "module_builder.h"
 
 #include <gtest/gtest.h>
 
