@@ -82,10 +82,11 @@ static ds::OpAttrs attrsOf(Operation *op) {
   return llvm::TypeSwitch<Operation *, ds::OpAttrs>(op)
       .Case([](GemmOp g) {
         return ds::GemmAttrs{quantOf(g.getQuantAttr()),
-                             g.getEpilogue().getBias()};
+                             g.getEpilogue().getBias(),
+                             g.getEpilogue().getSwiglu()};
       })
       .Case([](GroupedGemmOp g) {
-        return ds::GroupedGemmAttrs{quantOf(g.getQuantAttr())};
+        return ds::GroupedGemmAttrs{quantOf(g.getQuantAttr()), g.isSwiGLU()};
       })
       .Case([](AttentionOp a) {
         return ds::AttentionAttrs{a.getScale().convertToDouble(),

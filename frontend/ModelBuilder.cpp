@@ -59,7 +59,8 @@ Value ModelBuilder::param(const std::string &key, ArrayRef<int64_t> shape,
     name.erase(star, 2);
   auto type = RankedTensorType::get(shape, elementType);
   moe::ParameterOp::create(params, loc(key), name, type,
-                           params.getStringAttr(key), /*slices=*/nullptr);
+                           params.getStringAttr(key), /*slices=*/nullptr,
+                           /*concat_keys=*/nullptr, /*concat_rows=*/nullptr);
   return moe::LoadOp::create(b, loc(key), type,
                              FlatSymbolRefAttr::get(ctx, name));
 }

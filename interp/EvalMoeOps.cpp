@@ -95,9 +95,11 @@ LogicalResult ds::interp::evalMoeOp(Operation *op, EvalContext &ctx,
         const cpu::Tensor *bias = in.optional(l.getBias());
         if (!in.ok)
           return failure();
-        return bindOne(
-            op, ctx,
-            cpu::linear(x, w, scales, bias, moe::toQuant(l.getQuant()), out()));
+        std::optional<ds::Quant> quant = moe::toQuant(l.getQuant());
+        if (l.getSwiglu())
+          return bindOne(op, ctx,
+                         cpu::linearSwiGLU(x, w, scales, quant, out()));
+        return bindOne(op, ctx, cpu::linear(x, w, scales, bias, quant, out()));
       })
       .Case([&](moe::SwiGLUOp s) {
         auto &gate = in.get(s.getGate());
@@ -189,9 +191,14 @@ LogicalResult ds::interp::evalMoeOp(Operation *op, EvalContext &ctx,
         const cpu::Tensor *scales = in.optional(g.getScales());
         if (!in.ok)
           return failure();
-        return bindOne(op, ctx,
-                       cpu::groupedMatmul(rows, w, offsets, scales,
-                                          moe::toQuant(g.getQuant()), out()));
+        std::optional<ds::Quant> quant = moe::toQuant(g.getQuant());
+        if (g.getSwiglu())
+          return bindOne(
+              op, ctx,
+              cpu::groupedMatmulSwiGLU(rows, w, offsets, scales, quant, out()));
+        return bindOne(
+            op, ctx,
+            cpu::groupedMatmul(rows, w, offsets, scales, quant, out()));
       })
       .Case([&](moe::CombineOp c) {
         auto &rows = in.get(c.getInput());

@@ -222,7 +222,8 @@ LogicalResult FunctionLowering::lowerLinear(moe::LinearOp op) {
     return failure();
   auto gemm = kernel::GemmOp::create(
       b, op.getLoc(), ins, ValueRange{*c}, op.getQuantAttr(),
-      kernel::EpilogueAttr::get(b.getContext(), op.getBias() != nullptr),
+      kernel::EpilogueAttr::get(b.getContext(), op.getBias() != nullptr,
+                                op.getSwiglu()),
       ArrayAttr());
   if (failed(check(op, gemm)))
     return failure();
@@ -650,8 +651,12 @@ LogicalResult FunctionLowering::lower(Operation *op) {
         FailureOr<Value> c = buffer(op, g.getType(), *scale);
         if (failed(c))
           return failure();
+        kernel::EpilogueAttr epilogue;
+        if (g.getSwiglu())
+          epilogue = kernel::EpilogueAttr::get(b.getContext(), false, true);
         auto k = kernel::GroupedGemmOp::create(b, loc, ins, ValueRange{*c},
-                                               g.getQuantAttr(), ArrayAttr());
+                                               g.getQuantAttr(), epilogue,
+                                               ArrayAttr());
         set(g, *c);
         return check(op, k);
       })

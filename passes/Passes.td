@@ -196,6 +196,61 @@ def MoeFuseAddRmsNorm : Pass<"moe-fuse-add-rms-norm"> {
   }];
 }
 
+def MoeFuseGateUp : Pass<"moe-fuse-gate-up", "::mlir::ModuleOp"> {
+  let summary = "Computes the gate and up projections of a SwiGLU MLP as one "
+                "GEMM with a SwiGLU epilogue";
+  let description = [{
+    Every SwiGLU MLP computes `swiglu(x·Wgᵀ, x·Wuᵀ)`: two GEMMs over the same
+    input, two `[T, I]` intermediates written and read back by a third
+    launch. This pass joins `Wg` and `Wu` into one parameter `[2·I, K]` (the
+    gate rows, then the up rows) and computes the pair as one
+    `moe.linear {swiglu}` (dense MLPs, shared experts) or one
+    `moe.grouped_matmul {swiglu}` (routed experts: a `moe.experts` whose
+    gate and up weights fuse is first rewritten into its dispatched form,
+    as `moe-lower-to-kernels` would). The GEMM's epilogue applies the
+    SwiGLU, so one launch replaces three and only the `[T, I]` result is
+    written.
+
+    The join happens at load time, not in the checkpoint: the new parameter
+    carries the gate's `key` and the up's as `concat_keys`, with their row
+    counts in `concat_rows`, and the runtime concatenates them when it binds
+    the weights (stacked expert weights per expert, pruned `slices` kept).
+    Block-quantized weights join their scales the same way; they fuse only
+    when `I` is a multiple of the block's rows, so no scale block spans both
+    halves. The old parameters go when nothing else loads them.
+
+    The numbers are unchanged: the fused op rounds both products to the
+    activation type before the SwiGLU, exactly where the unfused linears
+    round them (runtime/cpu/linear.cpp), so the CPU reference is
+    bit-identical. A pair fuses when both projections read the same input,
+    have no bias, share their weight type, format and slices, and feed only
+    the `moe.swiglu`.
+
+    ```mlir
+    moe.parameter @gate : tensor<96x64xbf16> {key = "mlp.gate_proj.weight"}
+    moe.parameter @up : tensor<96x64xbf16> {key = "mlp.up_proj.weight"}
+    ...
+    %wg = moe.load @gate : tensor<96x64xbf16>
+    %wu = moe.load @up : tensor<96x64xbf16>
+    %g = moe.linear %x, %wg : tensor<?x64xbf16>, tensor<96x64xbf16> -> tensor<?x96xbf16>
+    %u = moe.linear %x, %wu : tensor<?x64xbf16>, tensor<96x64xbf16> -> tensor<?x96xbf16>
+    %h = moe.swiglu %g, %u : tensor<?x96xbf16>
+    ```
+
+    becomes
+
+    ```mlir
+    moe.parameter @gate_up : tensor<192x64xbf16>
+        {key = "mlp.gate_proj.weight", concat_keys = ["mlp.up_proj.weight"],
+         concat_rows = array<i64: 96, 96>}
+    ...
+    %w = moe.load @gate_up : tensor<192x64xbf16>
+    %h = moe.linear %x, %w {swiglu}
+        : tensor<?x64xbf16>, tensor<192x64xbf16> -> tensor<?x96xbf16>
+    ```
+  }];
+}
+
 def MoePruneExperts : Pass<"moe-prune-experts", "::mlir::ModuleOp"> {
   let summary = "Drops the experts a routing profile selects least";
   let description = [{

@@ -41,7 +41,7 @@ struct Tile {
 
 llvm::Expected<Tile> tileOf(const ds::Launch &launch,
                             const ds::KernelConfig &config, ds::DType a,
-                            ds::DType w, bool quantized) {
+                            ds::DType w, bool quantized, bool swiglu) {
   if (config.tile.size() != 3)
     return unsupported(launch, "the config's tile is not [BM, BN, BK]");
   Tile t{config.tile[0], config.tile[1], config.tile[2], config.stages, 0, 0};
@@ -69,7 +69,9 @@ llvm::Expected<Tile> tileOf(const ds::Launch &launch,
             config.warps * 32 <= 1024 && t.bm % t.warpsM == 0 &&
             t.bn % t.warpsN == 0 &&
             (mma ? wm % 16 == 0 && wn % 16 == 0
-                 : wm % 8 == 0 && wn % 4 == 0 && wm > 0 && wn > 0);
+                 : wm % 8 == 0 && wn % 4 == 0 && wm > 0 && wn > 0) &&
+            // SwiGLU: a warp's columns hold whole gate / up row pairs.
+            (!swiglu || wn % 16 == 0);
   if (!ok)
     return unsupported(launch, "tile [" + std::to_string(t.bm) + ", " +
                                    std::to_string(t.bn) + ", " +
@@ -83,10 +85,15 @@ llvm::Expected<Tile> tileOf(const ds::Launch &launch,
 }
 
 /// The tile constants after gemm.cuh's element types and quant scheme.
+/// and kSwiGLU when set (gemm.cuh's default is false, so unfused kernels
+/// keep their text).
 void appendTile(KernelEntry &k, llvm::SmallVectorImpl<mlir::Attribute> &out,
-                const std::optional<ds::Quant> &quant, const Tile &t) {
+                const std::optional<ds::Quant> &quant, const Tile &t,
+                bool swiglu) {
   out.append({k.text(quantName(quant)), k.i32(t.bm), k.i32(t.bn), k.i32(t.bk),
               k.i32(t.stages), k.i32(t.warpsM), k.i32(t.warpsN)});
+  if (swiglu)
+    out.push_back(k.text("true"));
 }
 
 /// quantBlockRows, quantBlockCols (1, 1 for dense weights).
@@ -95,11 +102,12 @@ std::array<mlir::Attribute, 2> quantBlocks(KernelEntry &k,
   return {k.i32(q ? q->blockRows : 1), k.i32(q ? q->blockCols : 1)};
 }
 
-/// "gemm_bf16", "grouped_gemm_bf16_f8_e4m3": the activations, then the
-/// weights' format when quantized.
-std::string kindOf(llvm::StringRef op, ds::DType a, ds::DType w,
+/// "gemm_bf16", "grouped_gemm_swiglu_bf16_f8_e4m3": the op (and its fused
+/// SwiGLU), the activations, then the weights' format when quantized.
+std::string kindOf(llvm::StringRef op, bool swiglu, ds::DType a, ds::DType w,
                    bool quantized) {
-  std::string kind = (op + "_" + KernelEntry::typeTag(a)).str();
+  std::string kind =
+      (op + (swiglu ? "_swiglu_" : "_") + KernelEntry::typeTag(a)).str();
   if (quantized)
     kind += "_" + KernelEntry::typeTag(w);
   return kind;
@@ -120,7 +128,8 @@ ds::codegen::emitGemm(KernelEntry &k, const ds::KernelConfig &config) {
     return unsupported(launch, "w must be [N, K]");
   ds::DType at = k.buffer(a).dtype, wt = k.buffer(w).dtype,
             ct = k.buffer(c).dtype;
-  llvm::Expected<Tile> t = tileOf(launch, config, at, wt, quantized);
+  llvm::Expected<Tile> t =
+      tileOf(launch, config, at, wt, quantized, attrs.swiglu);
   if (!t)
     return t.takeError();
   int64_t n = wd[0].size, kk = wd[1].size;
@@ -129,7 +138,7 @@ ds::codegen::emitGemm(KernelEntry &k, const ds::KernelConfig &config) {
   ds::DType bt = attrs.bias ? k.buffer(bias).dtype : ds::DType::F32;
   llvm::SmallVector<mlir::Attribute> types = {
       k.type(at), k.type(wt), k.type(ct), k.type(st), k.type(bt)};
-  appendTile(k, types, attrs.quant, *t);
+  appendTile(k, types, attrs.quant, *t, attrs.swiglu);
   auto [qbr, qbc] = quantBlocks(k, attrs.quant);
   k.call("codegen/cuda/gemm.cuh", "ds::gemmKernel", types,
          {k.pointer(a), k.pointer(w),
@@ -137,7 +146,8 @@ ds::codegen::emitGemm(KernelEntry &k, const ds::KernelConfig &config) {
           attrs.bias ? KernelEntry::Arg(k.pointer(bias)) : k.text("nullptr"),
           k.pointer(c), k.count(m.perToken, m.fixed), k.i32(n), k.i32(kk), qbr,
           qbc});
-  return k.finish(kindOf("gemm", at, wt, quantized), threadsOf(config),
+  return k.finish(kindOf("gemm", attrs.swiglu, at, wt, quantized),
+                  threadsOf(config),
                   {gridDim(m.perToken, m.fixed, t->bm),
                    gridDim(0, (n + t->bn - 1) / t->bn), gridDim(0, 1)});
 }
@@ -155,7 +165,8 @@ ds::codegen::emitGroupedGemm(KernelEntry &k, const ds::KernelConfig &config) {
     return unsupported(launch, "rows must be [R, K] and w [E, N, K]");
   ds::DType at = k.buffer(rows).dtype, wt = k.buffer(w).dtype,
             ct = k.buffer(c).dtype;
-  llvm::Expected<Tile> t = tileOf(launch, config, at, wt, quantized);
+  llvm::Expected<Tile> t =
+      tileOf(launch, config, at, wt, quantized, attrs.swiglu);
   if (!t)
     return t.takeError();
   int64_t e = wd[0].size, n = wd[1].size, kk = wd[2].size;
@@ -163,14 +174,15 @@ ds::codegen::emitGroupedGemm(KernelEntry &k, const ds::KernelConfig &config) {
   ds::DType st = quantized ? k.buffer(scales).dtype : ds::DType::F32;
   llvm::SmallVector<mlir::Attribute> types = {k.type(at), k.type(wt),
                                               k.type(ct), k.type(st)};
-  appendTile(k, types, attrs.quant, *t);
+  appendTile(k, types, attrs.quant, *t, attrs.swiglu);
   auto [qbr, qbc] = quantBlocks(k, attrs.quant);
   k.call("codegen/cuda/gemm.cuh", "ds::groupedGemmKernel", types,
          {k.pointer(rows), k.pointer(w), k.pointer(offsets),
           quantized ? KernelEntry::Arg(k.pointer(scales)) : k.text("nullptr"),
           k.pointer(c), k.count(r.perToken, r.fixed), k.i32(e), k.i32(n),
           k.i32(kk), qbr, qbc});
-  return k.finish(kindOf("grouped_gemm", at, wt, quantized), threadsOf(config),
+  return k.finish(kindOf("grouped_gemm", attrs.swiglu, at, wt, quantized),
+                  threadsOf(config),
                   {gridDim(r.perToken, r.fixed + e * (t->bm - 1), t->bm),
                    gridDim(0, (n + t->bn - 1) / t->bn), gridDim(0, 1)});
 }

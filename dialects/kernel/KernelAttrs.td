@@ -59,18 +59,23 @@ def Kernel_ConfigAttr : Kernel_Attr<"Config", "config"> {
 def Kernel_EpilogueAttr : Kernel_Attr<"Epilogue", "epilogue"> {
   let summary = "What a GEMM runs on its accumulator before the store";
   let description = [{
-    The epilogue of a `kernel.gemm`: `bias` adds the `bias` operand `[N]`
-    to every row. The output cast is the out buffer's element type. Later
-    fusions add fields (activation, residual, row scaling); each is a named
-    parameter with a default, so `#kernel.epilogue<>` is the empty epilogue
-    and older IR keeps parsing.
+    The epilogue of a `kernel.gemm` or `kernel.grouped_gemm`: `bias` adds
+    the `bias` operand `[N]` to every row (`kernel.gemm` only); `swiglu`
+    reads the weight's rows as gate rows `[0, N/2)` then up rows
+    `[N/2, N)`, rounds both products to the out buffer's element type and
+    writes their SwiGLU, `c [M, N/2]` (`moe.linear {swiglu}`). The output
+    cast is the out buffer's element type. Each field is a named parameter
+    with a default, so `#kernel.epilogue<>` is the empty epilogue and older
+    IR keeps parsing.
 
     ```mlir
     #kernel.epilogue<bias = true>
+    #kernel.epilogue<swiglu = true>
     ```
   }];
   let parameters = (ins
-    Moe_BoolParameter<"add the bias operand", "false">:$bias
+    Moe_BoolParameter<"add the bias operand", "false">:$bias,
+    Moe_BoolParameter<"SwiGLU of the gate and up halves", "false">:$swiglu
   );
   let assemblyFormat = "`<` struct(params) `>`";
 }

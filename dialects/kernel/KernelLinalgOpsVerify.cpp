@@ -37,11 +37,19 @@ LogicalResult GemmOp::verify() {
   MemRefType a = memrefType(getA()), w = memrefType(getW()),
              c = memrefType(getC());
   int64_t n = w.getDimSize(0);
+  bool swiglu = getEpilogue().getSwiglu();
+  if (swiglu && bias)
+    return emitOpError("an epilogue with swiglu takes no bias");
+  if (swiglu && failed(verifySwiGLUWeight(*this, "w dim 0", n, getQuantAttr())))
+    return failure();
   if (failed(verifyDim(*this, "w dim 1 (a's K)", w.getDimSize(1),
                        a.getDimSize(1))) ||
       failed(verifyDim(*this, "c dim 0 (a's rows M)", getExtent(getC(), 0),
                        getExtent(getA(), 0))) ||
-      failed(verifyDim(*this, "c dim 1 (w dim 0, N)", c.getDimSize(1), n)))
+      failed(verifyDim(*this,
+                       swiglu ? "c dim 1 (half of w dim 0, N/2)"
+                              : "c dim 1 (w dim 0, N)",
+                       c.getDimSize(1), swiglu ? n / 2 : n)))
     return failure();
   if (c.getElementType() != a.getElementType())
     return emitOpError("c element type ")
@@ -83,6 +91,12 @@ LogicalResult GroupedGemmOp::verify() {
              c = memrefType(getC());
   if (w.getDimSize(0) < 1)
     return emitOpError("needs at least one expert, got w ") << w;
+  bool swiglu = isSwiGLU();
+  int64_t n = w.getDimSize(1);
+  if (getEpilogue() && getEpilogue()->getBias())
+    return emitOpError("a grouped GEMM's epilogue takes no bias");
+  if (swiglu && failed(verifySwiGLUWeight(*this, "w dim 1", n, getQuantAttr())))
+    return failure();
   if (failed(verifyDim(*this, "w dim 2 (the rows' K)", w.getDimSize(2),
                        rows.getDimSize(1))) ||
       failed(verifyDim(*this, "offsets size (w experts + 1)",
@@ -90,8 +104,10 @@ LogicalResult GroupedGemmOp::verify() {
                        w.getDimSize(0) + 1)) ||
       failed(verifyDim(*this, "c rows (the rows')", getExtent(getC(), 0),
                        getExtent(getRows(), 0))) ||
-      failed(verifyDim(*this, "c dim 1 (w dim 1, N)", c.getDimSize(1),
-                       w.getDimSize(1))))
+      failed(verifyDim(*this,
+                       swiglu ? "c dim 1 (half of w dim 1, N/2)"
+                              : "c dim 1 (w dim 1, N)",
+                       c.getDimSize(1), swiglu ? n / 2 : n)))
     return failure();
   if (c.getElementType() != rows.getElementType())
     return emitOpError("c element type ")

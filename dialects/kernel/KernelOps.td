@@ -119,8 +119,8 @@ def Kernel_GemmOp : Kernel_LaunchOp<"gemm",
     `moe.linear` on buffers. ins: `a [M, K]` (`M` static or `m·T`),
     `w [N, K]`, `scales` (when `quant`: `[ceil(N / block[0]),
     ceil(K / block[1])]`), `bias [N]` (when `epilogue.bias`); outs:
-    `c [M, N]` with `a`'s element type. The weight formats are those of
-    `moe.linear`.
+    `c [M, N]` with `a`'s element type, or `c [M, N/2]` with
+    `epilogue.swiglu`. The weight formats are those of `moe.linear`.
 
     ```mlir
     kernel.gemm ins(%a, %w : memref<?x64xbf16>, memref<128x64xbf16>)
@@ -140,16 +140,21 @@ def Kernel_GemmOp : Kernel_LaunchOp<"gemm",
 }
 
 def Kernel_GroupedGemmOp : Kernel_LaunchOp<"grouped_gemm",
-    (ins OptionalAttr<Moe_QuantAttr>:$quant)> {
+    (ins OptionalAttr<Moe_QuantAttr>:$quant,
+         OptionalAttr<Kernel_EpilogueAttr>:$epilogue)> {
   let summary = "Per-expert GEMMs over expert-grouped rows";
   let description = [{
     `moe.grouped_matmul` on buffers. ins: `rows [R, K]`, `w [E, N, K]`,
-    `offsets [E + 1]` (`i32`), `scales` (when `quant`); outs: `c [R, N]`.
+    `offsets [E + 1]` (`i32`), `scales` (when `quant`); outs: `c [R, N]`,
+    or `c [R, N/2]` with `epilogue.swiglu` (no `bias`).
 
     ```mlir
     kernel.grouped_gemm
         ins(%rows, %w, %offs : memref<?x64xbf16>, memref<8x96x64xbf16>, memref<9xi32>)
         outs(%c : memref<?x96xbf16>)
+    kernel.grouped_gemm
+        ins(%rows, %w, %offs : memref<?x64xbf16>, memref<8x192x64xbf16>, memref<9xi32>)
+        outs(%c : memref<?x96xbf16>) {epilogue = #kernel.epilogue<swiglu = true>}
     ```
   }];
   let extraClassDeclaration = [{
@@ -158,6 +163,7 @@ def Kernel_GroupedGemmOp : Kernel_LaunchOp<"grouped_gemm",
     ::mlir::Value getOffsets() { return getIns()[2]; }
     ::mlir::Value getScales() { return getQuant() ? getIns()[3] : nullptr; }
     ::mlir::Value getC() { return getOuts()[0]; }
+    bool isSwiGLU() { return getEpilogue() && getEpilogue()->getSwiglu(); }
   }];
 }
 

@@ -95,9 +95,20 @@ LogicalResult LinearOp::verify() {
     if (failed(verifyDim(*this, "result dim " + Twine(i), result.getDimSize(i),
                          in.getDimSize(i))))
       return failure();
-  if (failed(verifyDim(*this, "result's last dimension (weight dim 0, N)",
-                       result.getDimSize(rank - 1), n)))
+  if (getSwiglu()) {
+    if (failed(verifySwiGLUWeight(*this, "weight dim 0", n, getQuantAttr())))
+      return failure();
+    if (getBias())
+      return emitOpError("'swiglu' takes no bias");
+    if (failed(verifyDim(*this,
+                         "result's last dimension (half of weight dim 0, I)",
+                         result.getDimSize(rank - 1), n / 2)))
+      return failure();
+  } else if (failed(verifyDim(*this,
+                              "result's last dimension (weight dim 0, N)",
+                              result.getDimSize(rank - 1), n))) {
     return failure();
+  }
   if (result.getElementType() != in.getElementType())
     return emitOpError("result element type ")
            << result.getElementType() << " must match the input's "

@@ -67,6 +67,52 @@ LogicalResult ds::moe::OpTrait::verifyBoundedTensorTypes(Operation *op) {
 // ParameterOp
 //===----------------------------------------------------------------------===//
 
+/// The concat_keys / concat_rows of `op` describe parts that add up.
+static LogicalResult verifyConcat(ParameterOp op) {
+  std::optional<ArrayAttr> keys = op.getConcatKeys();
+  std::optional<ArrayRef<int64_t>> rows = op.getConcatRows();
+  if (!keys && !rows)
+    return success();
+  if (!keys || !rows)
+    return op.emitOpError("'concat_keys' and 'concat_rows' go together");
+  if (!op.getKey())
+    return op.emitOpError("'concat_keys' needs a checkpoint 'key' (part 0)");
+  if (keys->empty())
+    return op.emitOpError("'concat_keys' must name at least one more part");
+  if (rows->size() != keys->size() + 1)
+    return op.emitOpError("'concat_rows' needs one extent per part (")
+           << keys->size() + 1 << "), got " << rows->size();
+  for (Attribute attr : *keys) {
+    StringRef key = cast<StringAttr>(attr).getValue();
+    if (key.empty() || key.count('*') != (op.isStacked() ? 1u : 0u))
+      return op.emitOpError("concat key \"")
+             << key << "\" must be non-empty and "
+             << (op.isStacked() ? "stacked (one '*')" : "plain (no '*')")
+             << " like 'key'";
+  }
+  RankedTensorType type = op.getTensorType();
+  int64_t dim = op.getConcatDim();
+  if (type.getRank() <= dim)
+    return op.emitOpError("a concatenated parameter needs a dimension ")
+           << dim << " to join, got " << type;
+  if (op.getSlices() && !op.isStacked())
+    return op.emitOpError(
+        "'slices' of a plain key select rows of the joined "
+        "dimension; they cannot be combined with 'concat_keys'");
+  int64_t sum = 0;
+  for (auto [i, r] : llvm::enumerate(*rows)) {
+    if (r < 1 || r > ds::kMaxDimSize)
+      return op.emitOpError("'concat_rows' must be in [1, ")
+             << ds::kMaxDimSize << "], got " << r << " at " << i;
+    sum += r;
+  }
+  if (sum != type.getDimSize(dim))
+    return op.emitOpError("'concat_rows' add up to ")
+           << sum << ", but dimension " << dim << " of " << type << " is "
+           << type.getDimSize(dim);
+  return success();
+}
+
 LogicalResult ParameterOp::verify() {
   RankedTensorType type = getTensorType();
   if (!type.hasStaticShape())
@@ -99,7 +145,7 @@ LogicalResult ParameterOp::verify() {
         return emitOpError("'slices' must be increasing indices in [0, ")
                << ds::kMaxDimSize << "), got " << s << " at " << i;
   }
-  return success();
+  return verifyConcat(*this);
 }
 
 //===----------------------------------------------------------------------===//

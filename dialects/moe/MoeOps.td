@@ -53,6 +53,16 @@ def Moe_ParameterOp : Moe_Op<"parameter", [
     `moe-prune-experts` keeps the experts it keeps without loading the
     others.
 
+    `concat_keys` with `concat_rows` makes the parameter the concatenation of
+    several checkpoint tensors, done once at load time (`moe-fuse-gate-up`
+    joins the gate and up projections this way): part 0 is `key`, part `i`
+    is `concat_keys[i - 1]`, and `concat_rows[i]` is part `i`'s extent along
+    the first dimension of its checkpoint tensors. They are joined along that
+    dimension: dimension 0 of a plain parameter, dimension 1 of a stacked one
+    (each entry of the stack concatenates its parts' entries). Every part has
+    the same `*`-ness as `key`; a stacked parameter's `slices` select the same
+    entries of every part. The rows add up to the joined dimension.
+
     The element type is the stored dtype (`bf16`, `f8E4M3FN`, `f32`, ...);
     the shape is fully static.
 
@@ -63,13 +73,19 @@ def Moe_ParameterOp : Moe_Op<"parameter", [
     moe.parameter @l3_kept : tensor<2x2048x7168xf8E4M3FN>
         {key = "model.layers.3.mlp.experts.*.gate_proj.weight",
          slices = array<i64: 5, 17>}
+    moe.parameter @l0_gate_up : tensor<36864x7168xbf16>
+        {key = "model.layers.0.mlp.gate_proj.weight",
+         concat_keys = ["model.layers.0.mlp.up_proj.weight"],
+         concat_rows = array<i64: 18432, 18432>}
     ```
   }];
   let arguments = (ins
     SymbolNameAttr:$sym_name,
     TypeAttrOf<AnyRankedTensor>:$type,
     OptionalAttr<StrAttr>:$key,
-    OptionalAttr<DenseI64ArrayAttr>:$slices
+    OptionalAttr<DenseI64ArrayAttr>:$slices,
+    OptionalAttr<StrArrayAttr>:$concat_keys,
+    OptionalAttr<DenseI64ArrayAttr>:$concat_rows
   );
   let assemblyFormat = "$sym_name `:` $type attr-dict";
   let hasVerifier = 1;
@@ -79,6 +95,8 @@ def Moe_ParameterOp : Moe_Op<"parameter", [
     }
     /// True when the key names one tensor per slice of the leading dim.
     bool isStacked() { return getKey() && getKey()->contains('*'); }
+    /// The dimension `concat_rows` splits: 0, or 1 for a stacked parameter.
+    int64_t getConcatDim() { return isStacked() ? 1 : 0; }
   }];
 }
 
@@ -203,11 +221,21 @@ def Moe_LinearOp : Moe_Op<"linear", [Pure, AttrSizedOperandSegments]> {
 
     `bias`, when present, is `[N]`.
 
+    With `swiglu` the op is a whole gated projection (`moe-fuse-gate-up`):
+    `weight` `[2·I, K]` is the gate projection's rows `[0, I)` followed by
+    the up projection's rows `[I, 2·I)`, there is no `bias`, and the result
+    `[..., I]` is `swiglu(x·W[0, I)ᵀ, x·W[I, 2·I)ᵀ)` with both products
+    rounded to the result's element type first, exactly as the unfused
+    `moe.linear` pair and `moe.swiglu` compute it. A quantized weight's
+    `I` is a multiple of `block[0]`, so no scale block holds both halves.
+
     ```mlir
     %y = moe.linear %x, %w : tensor<?x64xbf16>, tensor<128x64xbf16> -> tensor<?x128xbf16>
     %q = moe.linear %x, %wq scales(%s : tensor<12x56xf32>)
         {quant = #moe.quant<fp8_e4m3, block = [128, 128]>}
         : tensor<?x7168xbf16>, tensor<1536x7168xf8E4M3FN> -> tensor<?x1536xbf16>
+    %h = moe.linear %x, %wgu {swiglu}
+        : tensor<?x64xbf16>, tensor<192x64xbf16> -> tensor<?x96xbf16>
     ```
   }];
   let arguments = (ins
@@ -215,7 +243,8 @@ def Moe_LinearOp : Moe_Op<"linear", [Pure, AttrSizedOperandSegments]> {
     Moe_WeightTensor:$weight,
     Optional<Moe_FloatTensor>:$scales,
     Optional<Moe_FloatTensor>:$bias,
-    OptionalAttr<Moe_QuantAttr>:$quant
+    OptionalAttr<Moe_QuantAttr>:$quant,
+    UnitAttr:$swiglu
   );
   let results = (outs Moe_FloatTensor:$result);
   let assemblyFormat = [{
@@ -488,9 +517,16 @@ def Moe_GroupedMatmulOp : Moe_Op<"grouped_matmul", [Pure]> {
     Quantized weights take `quant` and `scales`
     `[E, ceil(N / block[0]), ceil(K / block[1])]`.
 
+    With `swiglu`, each expert's weight `[2·I, K]` holds its gate rows then
+    its up rows and the result is `[R, I]`: the SwiGLU of the two products,
+    each rounded first, as `moe.linear {swiglu}` defines it.
+
     ```mlir
     %h = moe.grouped_matmul %xs, %w, %offs
         : tensor<?x64xbf16>, tensor<8x96x64xbf16>, tensor<9xi32>
+        -> tensor<?x96xbf16>
+    %a = moe.grouped_matmul %xs, %wgu, %offs {swiglu}
+        : tensor<?x64xbf16>, tensor<8x192x64xbf16>, tensor<9xi32>
         -> tensor<?x96xbf16>
     ```
   }];
@@ -499,7 +535,8 @@ def Moe_GroupedMatmulOp : Moe_Op<"grouped_matmul", [Pure]> {
     Moe_WeightTensor:$weight,
     Moe_IndexTensor:$offsets,
     Optional<Moe_FloatTensor>:$scales,
-    OptionalAttr<Moe_QuantAttr>:$quant
+    OptionalAttr<Moe_QuantAttr>:$quant,
+    UnitAttr:$swiglu
   );
   let results = (outs Moe_FloatTensor:$result);
   let assemblyFormat = [{

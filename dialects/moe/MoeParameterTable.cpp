@@ -31,6 +31,11 @@ llvm::Expected<ds::ParameterTable> ds::moe::parameterTable(ModuleOp module) {
     spec.shape.assign(type.getShape().begin(), type.getShape().end());
     if (std::optional<ArrayRef<int64_t>> slices = param.getSlices())
       spec.slices.assign(slices->begin(), slices->end());
+    if (std::optional<ArrayAttr> keys = param.getConcatKeys())
+      for (Attribute key : *keys)
+        spec.concatKeys.push_back(cast<StringAttr>(key).str());
+    if (std::optional<ArrayRef<int64_t>> rows = param.getConcatRows())
+      spec.concatRows.assign(rows->begin(), rows->end());
     params.push_back(std::move(spec));
   }
   ds::Expected<ds::ParameterTable> table =

@@ -217,10 +217,18 @@ LogicalResult GroupedMatmulOp::verify() {
                        tensorType(getOffsets()).getDimSize(0),
                        weight.getDimSize(0) + 1)) ||
       failed(verifyDim(*this, "result rows (the input's)", result.getDimSize(0),
-                       in.getDimSize(0))) ||
-      failed(verifyDim(*this, "result dim 1 (weight dim 1, N)",
-                       result.getDimSize(1), weight.getDimSize(1))))
+                       in.getDimSize(0))))
     return failure();
+  int64_t n = weight.getDimSize(1);
+  if (getSwiglu()) {
+    if (failed(verifySwiGLUWeight(*this, "weight dim 1", n, getQuantAttr())) ||
+        failed(verifyDim(*this, "result dim 1 (half of weight dim 1, I)",
+                         result.getDimSize(1), n / 2)))
+      return failure();
+  } else if (failed(verifyDim(*this, "result dim 1 (weight dim 1, N)",
+                              result.getDimSize(1), n))) {
+    return failure();
+  }
   if (result.getElementType() != in.getElementType())
     return emitOpError("result element type ")
            << result.getElementType() << " must match the input's "

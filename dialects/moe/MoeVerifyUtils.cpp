@@ -121,6 +121,20 @@ static bool isDenseWeightType(Type type) {
   return isa<BFloat16Type, Float16Type, Float32Type>(type);
 }
 
+LogicalResult verifySwiGLUWeight(Operation *op, StringRef what, int64_t n,
+                                 QuantAttr quant) {
+  if (n < 2 || n % 2 != 0)
+    return op->emitOpError()
+           << "'swiglu' needs an even " << what
+           << " (the gate rows, then as many up rows), got " << n;
+  if (quant && (n / 2) % quant.getBlock()[0] != 0)
+    return op->emitOpError()
+           << "'swiglu' needs half of " << what << " (" << n / 2
+           << ") to be a multiple of the quant block's rows ("
+           << quant.getBlock()[0] << ")";
+  return success();
+}
+
 LogicalResult verifyWeightFormat(Operation *op, StringRef name,
                                  ShapedType weight, Type scales,
                                  QuantAttr quant) {

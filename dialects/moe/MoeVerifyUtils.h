@@ -126,6 +126,13 @@ mlir::LogicalResult verifyWeightFormat(mlir::Operation *op,
                                        mlir::ShapedType weight,
                                        mlir::Type scales, QuantAttr quant);
 
+/// Checks the `what` extent `n` of a fused gate/up weight (a `swiglu`
+/// linear or grouped matmul): positive and even and, when quantized, its
+/// half a multiple of block[0] (no scale block spans gate and up rows).
+mlir::LogicalResult verifySwiGLUWeight(mlir::Operation *op,
+                                       llvm::StringRef what, int64_t n,
+                                       QuantAttr quant);
+
 } // namespace ds::moe::detail
 
 #endif // DS_DIALECTS_MOE_MOEVERIFYUTILS_H

@@ -92,4 +92,48 @@ Expected<Tensor> groupedMatmul(const Tensor &rows, const Tensor &weight,
   return Tensor::floats(out, {r, n}, std::move(y));
 }
 
+namespace {
+
+/// y [..., 2·I] (gate columns, then up columns, each already rounded to
+/// `out`) -> swiglu [..., I], as moe.swiglu computes it.
+Expected<Tensor> swigluHalves(const char *op, Expected<Tensor> y, DType out) {
+  if (!y)
+    return y;
+  int64_t n = y->dim(-1);
+  if (n % 2 != 0)
+    return operandError(op, "weight",
+                        cat("needs an even row count for swiglu (gate rows, "
+                            "then up rows), got ",
+                            n));
+  int64_t half = n / 2, rows = n == 0 ? 0 : y->numel() / n;
+  Shape shape = y->shape();
+  shape.back() = half;
+  std::vector<float> h(static_cast<size_t>(rows * half));
+  const std::vector<float> &v = y->f();
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t j = 0; j < half; ++j)
+      h[r * half + j] =
+          roundTo(out, swigluValue(v[r * n + j], v[r * n + half + j], out));
+  return Tensor::floats(out, std::move(shape), std::move(h));
+}
+
+} // namespace
+
+Expected<Tensor> linearSwiGLU(const Tensor &x, const Tensor &weight,
+                              const Tensor *scales,
+                              const std::optional<Quant> &quant, DType out) {
+  return swigluHalves("moe.linear",
+                      linear(x, weight, scales, nullptr, quant, out), out);
+}
+
+Expected<Tensor> groupedMatmulSwiGLU(const Tensor &rows, const Tensor &weight,
+                                     const Tensor &offsets,
+                                     const Tensor *scales,
+                                     const std::optional<Quant> &quant,
+                                     DType out) {
+  return swigluHalves("moe.grouped_matmul",
+                      groupedMatmul(rows, weight, offsets, scales, quant, out),
+                      out);
+}
+
 } // namespace ds::cpu

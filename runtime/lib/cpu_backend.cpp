@@ -423,12 +423,18 @@ private:
         size_t next = 2;
         const cpu::Tensor *scales = a.quant ? in[next++] : nullptr;
         const cpu::Tensor *bias = a.bias ? in[next++] : nullptr;
+        if (a.swiglu)
+          return one(
+              cpu::linearSwiGLU(*in[0], *in[1], scales, a.quant, out(l)));
         return one(cpu::linear(*in[0], *in[1], scales, bias, a.quant, out(l)));
       }
       case OpKind::GroupedGemm: {
         const auto &a = std::get<GroupedGemmAttrs>(l.attrs);
-        return one(cpu::groupedMatmul(*in[0], *in[1], *in[2],
-                                      a.quant ? in[3] : nullptr, a.quant,
+        const cpu::Tensor *scales = a.quant ? in[3] : nullptr;
+        if (a.swiglu)
+          return one(cpu::groupedMatmulSwiGLU(*in[0], *in[1], *in[2], scales,
+                                              a.quant, out(l)));
+        return one(cpu::groupedMatmul(*in[0], *in[1], *in[2], scales, a.quant,
                                       out(l)));
       }
       case OpKind::Attention: {

@@ -145,15 +145,17 @@ public:
       const fb::GemmAttrs *a = l->attrs_as_GemmAttrs();
       GemmAttrs r;
       r.bias = a->bias();
+      r.swiglu = a->swiglu();
       if (!quant(a->quant(), r.quant, at + ".quant"))
         return false;
       out = r;
       return true;
     }
     case fb::OpAttrs_GroupedGemmAttrs: {
+      const fb::GroupedGemmAttrs *a = l->attrs_as_GroupedGemmAttrs();
       GroupedGemmAttrs r;
-      if (!quant(l->attrs_as_GroupedGemmAttrs()->quant(), r.quant,
-                 at + ".quant"))
+      r.swiglu = a->swiglu();
+      if (!quant(a->quant(), r.quant, at + ".quant"))
         return false;
       out = r;
       return true;
@@ -388,12 +390,37 @@ public:
                   at + ".shape"))
           return false;
         if (const auto *ts = p->transforms()) {
+          // "slices" then "concat", each at most once.
+          int order = 0;
           for (flatbuffers::uoffset_t t = 0; t < ts->size(); ++t) {
             const fb::Transform *tr = ts->Get(t);
-            if (t == 0 && str(tr->kind()) == kSlicesTransform) {
+            std::string where = cat(at, ".transforms[", t, "]");
+            std::string kind = str(tr->kind());
+            if (order < 1 && kind == kSlicesTransform) {
+              order = 1;
               if (!list(tr->args(), r.slices, static_cast<size_t>(kMaxDimSize),
-                        cat(at, ".transforms[0].args")))
+                        where + ".args"))
                 return false;
+              continue;
+            }
+            if (order < 2 && kind == kConcatTransform) {
+              order = 2;
+              if (!list(tr->args(), r.concatRows,
+                        static_cast<size_t>(kMaxDimSize), where + ".args"))
+                return false;
+              if (const auto *keys = tr->keys()) {
+                if (keys->size() > static_cast<size_t>(kMaxDimSize))
+                  return fail(cat(where, ".keys: ", keys->size(),
+                                  " keys, more than ", kMaxDimSize));
+                for (flatbuffers::uoffset_t k = 0; k < keys->size(); ++k) {
+                  if (!charge(sizeof(std::string)))
+                    return false;
+                  r.concatKeys.push_back(str(keys->Get(k)));
+                }
+              }
+              if (r.concatKeys.empty())
+                return fail(cat(where, " '", r.name,
+                                "': a concat transform without keys"));
               continue;
             }
             return fail(cat(at, " '", r.name, "': transforms[", t, "] '",

@@ -62,14 +62,14 @@ public:
     switch (static_cast<OpKind>(attrs.index())) {
     case OpKind::Gemm: {
       const auto &a = std::get<GemmAttrs>(attrs);
-      o = fb::CreateGemmAttrs(B, quant(a.quant), a.bias).Union();
+      o = fb::CreateGemmAttrs(B, quant(a.quant), a.bias, a.swiglu).Union();
       break;
     }
-    case OpKind::GroupedGemm:
-      o = fb::CreateGroupedGemmAttrs(
-              B, quant(std::get<GroupedGemmAttrs>(attrs).quant))
-              .Union();
+    case OpKind::GroupedGemm: {
+      const auto &a = std::get<GroupedGemmAttrs>(attrs);
+      o = fb::CreateGroupedGemmAttrs(B, quant(a.quant), a.swiglu).Union();
       break;
+    }
     case OpKind::Attention: {
       const auto &a = std::get<AttentionAttrs>(attrs);
       auto w = fb::CreateWindow(B, static_cast<fb::WindowKind>(a.window.kind),
@@ -217,13 +217,24 @@ public:
       auto shape = B.CreateVector(p.shape);
       // The slices read (moe-prune-experts): a "slices" transform, which a
       // runtime that does not know it refuses rather than misreads.
-      Offset<flatbuffers::Vector<Offset<fb::Transform>>> transforms = 0;
+      // The parts joined (moe-fuse-gate-up): a "concat" transform after it.
+      std::vector<Offset<fb::Transform>> ts;
       if (!p.slices.empty()) {
         auto kind = str(kSlicesTransform);
         auto args = B.CreateVector(p.slices);
-        transforms = B.CreateVector(std::vector<Offset<fb::Transform>>{
-            fb::CreateTransform(B, kind, args)});
+        ts.push_back(fb::CreateTransform(B, kind, args));
       }
+      if (p.concatenated()) {
+        auto kind = str(kConcatTransform);
+        auto args = B.CreateVector(p.concatRows);
+        std::vector<Offset<flatbuffers::String>> keys;
+        for (const std::string &k : p.concatKeys)
+          keys.push_back(required(k));
+        ts.push_back(fb::CreateTransform(B, kind, args, B.CreateVector(keys)));
+      }
+      Offset<flatbuffers::Vector<Offset<fb::Transform>>> transforms = 0;
+      if (!ts.empty())
+        transforms = B.CreateVector(ts);
       params.push_back(fb::CreateParameter(
           B, name, key, static_cast<fb::DType>(p.dtype), shape, transforms));
     }

@@ -508,7 +508,23 @@ private:
     return Status::success();
   }
 
+  /// A swiglu GEMM's weight rows `n`: even, and with `quant` each half a
+  /// multiple of the block's rows; the result's N is n / 2.
+  static Status swigluRows(const LaunchCheck &c, const std::optional<Quant> &q,
+                           int64_t n) {
+    if (n < 2 || n % 2 != 0)
+      return c.error(cat("attrs.swiglu: the weight's ", n,
+                         " rows are not gate and up rows of one size"));
+    if (q && (n / 2) % q->blockRows != 0)
+      return c.error(cat("attrs.swiglu: half of the weight's ", n,
+                         " rows is not a multiple of the quant block's ",
+                         q->blockRows, " rows"));
+    return Status::success();
+  }
+
   static Status gemm(const LaunchCheck &c, const GemmAttrs &a) {
+    if (a.swiglu && a.bias)
+      return c.error("attrs: a swiglu GEMM takes no bias");
     size_t n = 2 + (a.quant ? 1 : 0) + (a.bias ? 1 : 0);
     if (Status s = c.counts(n, 1); !s.ok())
       return s;
@@ -534,6 +550,11 @@ private:
     }
     Dims out = x.dims;
     out.back() = w.dims[0];
+    if (a.swiglu) {
+      if (Status s = swigluRows(c, a.quant, w.dims[0].size); !s.ok())
+        return s;
+      out.back() = Dim::fixed(w.dims[0].size / 2);
+    }
     if (Status s = c.floatRes(0); !s.ok())
       return s;
     return c.sameDims(c.resultName(0), c.result(0), out);
@@ -560,9 +581,15 @@ private:
                               {Dim::fixed(w.dims[0].size + 1)});
         !s.ok())
       return s;
+    Dim n = w.dims[1];
+    if (a.swiglu) {
+      if (Status s = swigluRows(c, a.quant, n.size); !s.ok())
+        return s;
+      n = Dim::fixed(n.size / 2);
+    }
     if (Status s = c.floatRes(0); !s.ok())
       return s;
-    return c.sameDims(c.resultName(0), c.result(0), {rows.dims[0], w.dims[1]});
+    return c.sameDims(c.resultName(0), c.result(0), {rows.dims[0], n});
   }
 
   static Status attention(const LaunchCheck &c, const AttentionAttrs &a) {

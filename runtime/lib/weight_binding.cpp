@@ -41,6 +41,51 @@ Status checkSlices(const ParameterSpec &p, const std::string &what) {
   return Status::success();
 }
 
+/// The concat parts of `p` name keys like `key` and add up to the joined dim.
+Status checkConcat(const ParameterSpec &p, const std::string &what) {
+  if (p.concatKeys.empty() && p.concatRows.empty())
+    return Status::success();
+  if (p.key.empty())
+    return Status::error(what + ": concat parts need a checkpoint key");
+  if (p.concatRows.size() != p.concatKeys.size() + 1)
+    return Status::error(cat(what, ": ", p.concatKeys.size() + 1,
+                             " concat parts but ", p.concatRows.size(),
+                             " concat rows"));
+  for (const std::string &key : p.concatKeys)
+    if (key.empty() || (key.find('*') != std::string::npos) != p.stacked() ||
+        std::count(key.begin(), key.end(), '*') > 1)
+      return Status::error(what + ": concat key '" + key + "' must be " +
+                           (p.stacked() ? "stacked like '" : "plain like '") +
+                           p.key + "'");
+  size_t dim = p.stacked() ? 1 : 0;
+  if (p.shape.size() <= dim)
+    return Status::error(
+        cat(what, ": a concatenated parameter needs a dim ", dim, " to join"));
+  if (!p.slices.empty() && !p.stacked())
+    return Status::error(what + ": slices of a plain key cannot be combined "
+                                "with concat parts");
+  int64_t sum = 0;
+  for (size_t i = 0; i < p.concatRows.size(); ++i) {
+    if (p.concatRows[i] < 1 || p.concatRows[i] > kMaxDimSize)
+      return Status::error(cat(what, ": concat rows[", i,
+                               "] = ", p.concatRows[i], " is not in [1, ",
+                               kMaxDimSize, "]"));
+    sum += p.concatRows[i]; // at most 2^24 parts of at most 2^24 rows
+  }
+  if (sum != p.shape[dim])
+    return Status::error(cat(what, ": concat rows add up to ", sum,
+                             ", but dim ", dim, " is ", p.shape[dim]));
+  return Status::success();
+}
+
+/// Key `key` with its `*` replaced by `index` (unchanged when plain).
+std::string sliceKey(const std::string &key, int64_t index) {
+  size_t star = key.find('*');
+  if (star == std::string::npos)
+    return key;
+  return key.substr(0, star) + std::to_string(index) + key.substr(star + 1);
+}
+
 } // namespace
 
 bool CheckpointTensorSpec::fits(const std::vector<int64_t> &have) const {
@@ -67,6 +112,8 @@ ParameterTable::create(std::vector<ParameterSpec> params) {
       return Status::error(what + ": the parameters' bytes overflow");
     table.DecodedBytes = *total;
     if (Status s = checkSlices(p, what); !s.ok())
+      return s;
+    if (Status s = checkConcat(p, what); !s.ok())
       return s;
     if (p.stacked()) {
       if (std::count(p.key.begin(), p.key.end(), '*') != 1)
@@ -96,6 +143,26 @@ ParameterTable::checkpointTensors(const ParameterSpec &param) {
   std::vector<CheckpointTensorSpec> tensors;
   if (param.key.empty())
     return tensors;
+  if (param.concatenated()) {
+    std::vector<std::string> keys{param.key};
+    keys.insert(keys.end(), param.concatKeys.begin(), param.concatKeys.end());
+    bool stacked = param.stacked();
+    int64_t slices = stacked ? param.shape.front() : 1;
+    for (int64_t i = 0; i < slices; ++i)
+      for (size_t part = 0; part < keys.size(); ++part) {
+        CheckpointTensorSpec t;
+        int64_t index = param.slices.empty() ? i : param.slices[i];
+        t.key = sliceKey(keys[part], index);
+        t.dtype = param.dtype;
+        t.shape.assign(param.shape.begin() + (stacked ? 1 : 0),
+                       param.shape.end());
+        t.shape.front() = param.concatRows[part];
+        t.parameter = param.name;
+        t.slice = i;
+        tensors.push_back(std::move(t));
+      }
+    return tensors;
+  }
   if (!param.stacked() || param.shape.empty()) {
     tensors.push_back({param.key, param.dtype, param.shape, param.name, 0, {}});
     if (!param.slices.empty()) { // some rows of one tensor
@@ -104,14 +171,10 @@ ParameterTable::checkpointTensors(const ParameterSpec &param) {
     }
     return tensors;
   }
-  size_t star = param.key.find('*');
-  std::string head = param.key.substr(0, star);
-  std::string tail = param.key.substr(star + 1);
   std::vector<int64_t> slice(param.shape.begin() + 1, param.shape.end());
   for (int64_t i = 0; i < param.shape.front(); ++i) {
     CheckpointTensorSpec t;
-    t.key = head + std::to_string(param.slices.empty() ? i : param.slices[i]) +
-            tail;
+    t.key = sliceKey(param.key, param.slices.empty() ? i : param.slices[i]);
     t.dtype = param.dtype;
     t.shape = slice;
     t.parameter = param.name;
@@ -177,8 +240,10 @@ Expected<cpu::Tensor> decodeParameter(const ParameterSpec &param,
     return Status::error(what + " has no checkpoint key");
   std::vector<CheckpointTensorSpec> tensors =
       ParameterTable::checkpointTensors(param);
-  // One tensor decodes in place from the mapped file; stacked slices are
-  // gathered into one buffer first.
+  // One tensor decodes in place from the mapped file; stacked slices and
+  // concat parts are gathered into one buffer first (row-major: the parts of
+  // each slice follow each other along its first dim).
+  bool gather = param.stacked() || param.concatenated();
   std::vector<uint8_t> gathered;
   const TensorInfo *info = nullptr;
   for (const CheckpointTensorSpec &want : tensors) {
@@ -191,10 +256,10 @@ Expected<cpu::Tensor> decodeParameter(const ParameterSpec &param,
           what + ": tensor '" + want.key + "' is " + dtypeName(info->dtype) +
           cpu::shapeToString(info->shape) + ", expected " +
           dtypeName(want.dtype) + cpu::shapeToString(want.shape));
-    if (param.stacked())
+    if (gather)
       gathered.insert(gathered.end(), info->data, info->data + info->size);
   }
-  bool someRows = !param.stacked() && !param.slices.empty();
+  bool someRows = !gather && !param.slices.empty();
   if (someRows) {
     // Rows of whole bytes: every dtype but the packed sub-byte ones.
     size_t rows = static_cast<size_t>(info->shape.front());
@@ -207,7 +272,7 @@ Expected<cpu::Tensor> decodeParameter(const ParameterSpec &param,
                       info->data + (r + 1) * rowBytes);
   }
   // A stacked parameter of zero slices decodes from no bytes.
-  bool copied = param.stacked() || someRows;
+  bool copied = gather || someRows;
   const uint8_t *data = copied ? gathered.data() : info->data;
   size_t size = copied ? gathered.size() : info->size;
   Expected<cpu::Tensor> tensor =

@@ -191,6 +191,82 @@ TEST_F(BindingTest, SlicesReadOnlyTheKeptEntries) {
                "slices need a checkpoint key");
 }
 
+TEST_F(BindingTest, ConcatJoinsPartsAlongTheirFirstDim) {
+  // g [2, 2] and u [1, 2]; experts e.i.g [1, 2] = i, e.i.u [1, 2] = 10 + i.
+  std::vector<float> g = {0, 1, 2, 3}, u = {4, 5};
+  std::vector<TensorToWrite> out = {{"g", DType::F32, {2, 2}, g.data(), 16},
+                                    {"u", DType::F32, {1, 2}, u.data(), 8}};
+  std::vector<std::vector<float>> ev;
+  std::vector<std::string> names;
+  for (int i = 0; i < 3; ++i)
+    for (const char *part : {"g", "u"}) {
+      float v = part[0] == 'g' ? float(i) : float(10 + i);
+      ev.push_back({v, v});
+      names.push_back("e." + std::to_string(i) + "." + part);
+    }
+  for (size_t i = 0; i < ev.size(); ++i)
+    out.push_back({names[i], DType::F32, {1, 2}, ev[i].data(), 8});
+  std::string path = dir + "/model.safetensors";
+  ASSERT_TRUE(writeSafetensors(path, out).ok());
+  Expected<Checkpoint> ckpt = Checkpoint::open(path);
+  ASSERT_TRUE(ckpt) << ckpt.message();
+
+  ParameterSpec plain{"gu", "g", DType::F32, {3, 2}};
+  plain.concatKeys = {"u"};
+  plain.concatRows = {2, 1};
+  Expected<cpu::Tensor> p = decodeParameter(plain, *ckpt);
+  ASSERT_TRUE(p) << p.message();
+  EXPECT_EQ(p->f(), std::vector<float>({0, 1, 2, 3, 4, 5}));
+
+  // Stacked, experts 0 and 2 kept: each entry joins its own parts.
+  ParameterSpec stacked{"egu", "e.*.g", DType::F32, {2, 2, 2}, {0, 2}};
+  stacked.concatKeys = {"e.*.u"};
+  stacked.concatRows = {1, 1};
+  Expected<cpu::Tensor> st = decodeParameter(stacked, *ckpt);
+  ASSERT_TRUE(st) << st.message();
+  EXPECT_EQ(st->f(), std::vector<float>({0, 0, 10, 10, 2, 2, 12, 12}));
+  std::vector<CheckpointTensorSpec> parts =
+      ParameterTable::checkpointTensors(stacked);
+  ASSERT_EQ(parts.size(), 4u);
+  EXPECT_EQ(parts[1].key, "e.0.u");
+  EXPECT_EQ(parts[2].key, "e.2.g");
+  EXPECT_EQ(parts[3].slice, 1);
+
+  WeightReport report = checkWeights(table({plain, stacked}), *ckpt);
+  EXPECT_EQ(report.matched, 6u);
+  ASSERT_EQ(report.extra.size(), 2u); // experts 1's parts
+  EXPECT_EQ(report.extra[0].tensor->name, "e.1.g");
+
+  // A part of the wrong size names the part's tensor.
+  ParameterSpec wrong = plain;
+  wrong.concatRows = {1, 2};
+  EXPECT_ERROR(decodeParameter(wrong, *ckpt),
+               "parameter @gu: tensor 'g' is F32[2, 2], expected F32[1, 2]");
+
+  // Parts that do not add up, mismatched keys, plain slices.
+  auto bad = [&](std::vector<std::string> keys, std::vector<int64_t> rows,
+                 std::vector<int64_t> shape, std::string key = "g",
+                 std::vector<int64_t> slices = {}) {
+    ParameterSpec s{"x", std::move(key), DType::F32, std::move(shape),
+                    std::move(slices)};
+    s.concatKeys = std::move(keys);
+    s.concatRows = std::move(rows);
+    return ParameterTable::create({s});
+  };
+  EXPECT_ERROR(bad({"u"}, {2, 2}, {3, 2}),
+               "concat rows add up to 4, but dim 0 is 3");
+  EXPECT_ERROR(bad({"u"}, {3}, {3, 2}), "2 concat parts but 1 concat rows");
+  EXPECT_ERROR(bad({"e.*.u"}, {2, 1}, {3, 2}),
+               "concat key 'e.*.u' must be plain like 'g'");
+  EXPECT_ERROR(bad({"u"}, {0, 3}, {3, 2}), "concat rows[0] = 0 is not in");
+  EXPECT_ERROR(bad({"u"}, {2, 1}, {3, 2}, "g", {0, 1, 2}),
+               "slices of a plain key cannot be combined with concat parts");
+  EXPECT_ERROR(bad({"u"}, {1, 1}, {2}, ""),
+               "concat parts need a checkpoint key");
+  EXPECT_ERROR(bad({"e.*.u"}, {1, 1}, {2}, "e.*.g"),
+               "a concatenated parameter needs a dim 1 to join");
+}
+
 EntrySignature lmSignature() {
   EntrySignature s;
   s.function = "forward";

@@ -77,6 +77,9 @@ TEST(Module, RoundTripIsExact) {
   // The kept rows of a pruned parameter (the "slices" transform).
   for (int64_t i = 0; i < 16; ++i)
     m.parameters[1].slices.push_back(2 * i + 1);
+  // A parameter joined from two checkpoint tensors (the "concat" transform).
+  m.parameters[2].concatKeys = {"proj.bias.up"};
+  m.parameters[2].concatRows = {8, 8};
 
   std::vector<uint8_t> bytes = bytesOf(m);
   ASSERT_FALSE(bytes.empty());
@@ -100,6 +103,9 @@ TEST(Module, RoundTripIsExact) {
   EXPECT_EQ(p.parameters[1].shape, (std::vector<int64_t>{16, 8}));
   EXPECT_EQ(p.parameters[1].slices, m.parameters[1].slices);
   EXPECT_TRUE(p.parameters[0].slices.empty());
+  EXPECT_EQ(p.parameters[2].concatKeys, m.parameters[2].concatKeys);
+  EXPECT_EQ(p.parameters[2].concatRows, m.parameters[2].concatRows);
+  EXPECT_TRUE(p.parameters[1].concatKeys.empty());
   const EntryPoint &e = p.entries[0];
   EXPECT_EQ(e.name, "forward");
   EXPECT_EQ(e.plan.maxTokens, 64);

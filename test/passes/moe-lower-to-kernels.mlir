@@ -138,6 +138,20 @@ func.func @dispatch_experts(%x: tensor<?x64xbf16>, %w: tensor<?x4xf32>, %ids: te
 
 // -----
 
+// The fused gate/up projections (moe-fuse-gate-up): the SwiGLU moves into
+// the GEMMs' epilogue.
+// CHECK-LABEL: func.func @swiglu
+// CHECK: kernel.gemm ins({{.*}} : memref<?x64xbf16>, memref<192x64xbf16>) outs(%{{.*}} : memref<?x96xbf16>) {epilogue = #kernel.epilogue<swiglu = true>}
+// CHECK: kernel.grouped_gemm ins({{.*}} : memref<?x64xbf16>, memref<8x192x64xbf16>, memref<9xi32>) outs(%{{.*}} : memref<?x96xbf16>) {epilogue = #kernel.epilogue<swiglu = true>}
+// CHECK-NOT: kernel.elementwise
+func.func @swiglu(%x: tensor<?x64xbf16>, %w: tensor<192x64xbf16>, %rows: tensor<?x64xbf16>, %we: tensor<8x192x64xbf16>, %offs: tensor<9xi32>) -> (tensor<?x96xbf16>, tensor<?x96xbf16>) {
+  %h = moe.linear %x, %w {swiglu} : tensor<?x64xbf16>, tensor<192x64xbf16> -> tensor<?x96xbf16>
+  %a = moe.grouped_matmul %rows, %we, %offs {swiglu} : tensor<?x64xbf16>, tensor<8x192x64xbf16>, tensor<9xi32> -> tensor<?x96xbf16>
+  return %h, %a : tensor<?x96xbf16>, tensor<?x96xbf16>
+}
+
+// -----
+
 // The OLMoE clamp: splats become fills, maximumf/minimumf elementwise ops;
 // index constants and tensor.dim leave nothing behind.
 // CHECK-LABEL: func.func @clamp

@@ -54,8 +54,16 @@ struct ParameterSpec {
   /// The leading-dim entries of the checkpoint data read, increasing, one
   /// per entry of shape[0]; empty: 0 .. shape[0]-1.
   std::vector<int64_t> slices;
+  /// A parameter joined at load time from several checkpoint keys: `key`
+  /// (part 0), then these (parts 1, ...), each with the same `*`-ness.
+  std::vector<std::string> concatKeys;
+  /// Every part's extent along the first dim of its checkpoint tensors, one
+  /// per part (key's first): the parts are joined along shape[0], or
+  /// shape[1] when stacked. Empty with concatKeys.
+  std::vector<int64_t> concatRows;
 
   bool stacked() const { return key.find('*') != std::string::npos; }
+  bool concatenated() const { return !concatKeys.empty(); }
 };
 
 /// One checkpoint tensor a parameter reads (a stacked parameter reads one
@@ -80,14 +88,17 @@ public:
   /// Fails on a duplicate name, a stacked key with more than one `*` or on a
   /// rank-0 parameter, a negative dim or an element count above
   /// kMaxTensorElements, on slices that are not shape[0] increasing
-  /// non-negative indices of a keyed parameter, naming the parameter.
+  /// non-negative indices of a keyed parameter, on concat parts whose rows
+  /// do not add up to the joined dim or whose keys differ from `key` in
+  /// `*`-ness, naming the parameter.
   static Expected<ParameterTable> create(std::vector<ParameterSpec> params);
 
   const std::vector<ParameterSpec> &parameters() const { return Params; }
   /// The parameter named `name`, or null.
   const ParameterSpec *find(std::string_view name) const;
 
-  /// The checkpoint tensors of `param`, in slice order (none without a key).
+  /// The checkpoint tensors of `param`, in slice order, each slice's parts
+  /// in part order (none without a key).
   static std::vector<CheckpointTensorSpec>
   checkpointTensors(const ParameterSpec &param);
   /// Every checkpoint tensor the table reads, sorted by key, each key once

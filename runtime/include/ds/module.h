@@ -13,9 +13,9 @@
 // attributes say which are present):
 //
 //   Gemm         a [m·T, K], w [N, K], scales (if quant), bias [N] (if bias)
-//                -> c [m·T, N]
+//                -> c [m·T, N] (c [m·T, N/2] if swiglu)
 //   GroupedGemm  rows [R, K], w [E, N, K], offsets [E + 1], scales (if quant)
-//                -> c [R, N]
+//                -> c [R, N] (c [R, N/2] if swiglu)
 //   Attention    q [T, H, dq], k [S, Hkv, dk], v [S, Hkv, dv],
 //                sharedKey [S, dr] (if sharedKey) -> o [T, H, dv]; S >= T
 //                (queries at the end of the keys; S = T from the importer)
@@ -55,9 +55,12 @@ namespace ds {
 /// runtime reads and the compiler writes.
 inline constexpr char kModuleIdentifier[] = "DSB1";
 inline constexpr uint32_t kModuleFormatVersion = 1;
-/// The one load-time transform of a parameter in version 1: `args` are the
+/// The load-time transforms of a parameter. "slices": `args` are the
 /// leading-dim entries of the checkpoint data it reads (ParameterSpec::slices).
+/// "concat": `keys` are the parts after the key, `args` every part's rows
+/// (ParameterSpec::concatKeys, concatRows).
 inline constexpr const char *kSlicesTransform = "slices";
+inline constexpr const char *kConcatTransform = "concat";
 
 /// A dim of a buffer: static, or a multiple of the entry's token count T.
 struct Dim {
@@ -159,9 +162,13 @@ int elementwiseArity(ElementwiseFn fn);
 struct GemmAttrs {
   std::optional<Quant> quant;
   bool bias = false;
+  /// w is gate rows then up rows [2·I, K]; c is their SwiGLU [m·T, I].
+  bool swiglu = false;
 };
 struct GroupedGemmAttrs {
   std::optional<Quant> quant;
+  /// w is [E, 2·I, K] (gate rows then up rows); c is [R, I].
+  bool swiglu = false;
 };
 struct AttentionAttrs {
   double scale = 1.0;

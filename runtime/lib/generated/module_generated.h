@@ -701,14 +701,18 @@ FLATBUFFERS_MANUALLY_ALIGNED_STRUCT(8) GridDim FLATBUFFERS_FINAL_CLASS {
 };
 FLATBUFFERS_STRUCT_END(GridDim, 24);
 
-/// A load-time rewrite of a parameter. Version 1 has one, kind "slices": the
-/// parameter reads only the leading-dim entries `args` (increasing) of its
-/// checkpoint data (ds::ParameterSpec::slices).
+/// A load-time rewrite of a parameter, by kind:
+///   "slices": the parameter reads only the leading-dim entries `args`
+///             (increasing) of its checkpoint data (ParameterSpec::slices);
+///   "concat": the parameter joins its key's tensors with those of `keys`
+///             along their first dim; `args` are every part's extent, the
+///             key's first (ParameterSpec::concatKeys, concatRows).
 struct Transform FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
   typedef TransformBuilder Builder;
   enum FlatBuffersVTableOffset FLATBUFFERS_VTABLE_UNDERLYING_TYPE {
     VT_KIND = 4,
-    VT_ARGS = 6
+    VT_ARGS = 6,
+    VT_KEYS = 8
   };
   const flatbuffers::String *kind() const {
     return GetPointer<const flatbuffers::String *>(VT_KIND);
@@ -716,12 +720,18 @@ struct Transform FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
   const flatbuffers::Vector<int64_t> *args() const {
     return GetPointer<const flatbuffers::Vector<int64_t> *>(VT_ARGS);
   }
+  const flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>> *keys() const {
+    return GetPointer<const flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>> *>(VT_KEYS);
+  }
   bool Verify(flatbuffers::Verifier &verifier) const {
     return VerifyTableStart(verifier) &&
            VerifyOffset(verifier, VT_KIND) &&
            verifier.VerifyString(kind()) &&
            VerifyOffset(verifier, VT_ARGS) &&
            verifier.VerifyVector(args()) &&
+           VerifyOffset(verifier, VT_KEYS) &&
+           verifier.VerifyVector(keys()) &&
+           verifier.VerifyVectorOfStrings(keys()) &&
            verifier.EndTable();
   }
 };
@@ -735,6 +745,9 @@ struct TransformBuilder {
   }
   void add_args(flatbuffers::Offset<flatbuffers::Vector<int64_t>> args) {
     fbb_.AddOffset(Transform::VT_ARGS, args);
+  }
+  void add_keys(flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>> keys) {
+    fbb_.AddOffset(Transform::VT_KEYS, keys);
   }
   explicit TransformBuilder(flatbuffers::FlatBufferBuilder &_fbb)
         : fbb_(_fbb) {
@@ -750,8 +763,10 @@ struct TransformBuilder {
 inline flatbuffers::Offset<Transform> CreateTransform(
     flatbuffers::FlatBufferBuilder &_fbb,
     flatbuffers::Offset<flatbuffers::String> kind = 0,
-    flatbuffers::Offset<flatbuffers::Vector<int64_t>> args = 0) {
+    flatbuffers::Offset<flatbuffers::Vector<int64_t>> args = 0,
+    flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>> keys = 0) {
   TransformBuilder builder_(_fbb);
+  builder_.add_keys(keys);
   builder_.add_args(args);
   builder_.add_kind(kind);
   return builder_.Finish();
@@ -760,13 +775,16 @@ inline flatbuffers::Offset<Transform> CreateTransform(
 inline flatbuffers::Offset<Transform> CreateTransformDirect(
     flatbuffers::FlatBufferBuilder &_fbb,
     const char *kind = nullptr,
-    const std::vector<int64_t> *args = nullptr) {
+    const std::vector<int64_t> *args = nullptr,
+    const std::vector<flatbuffers::Offset<flatbuffers::String>> *keys = nullptr) {
   auto kind__ = kind ? _fbb.CreateString(kind) : 0;
   auto args__ = args ? _fbb.CreateVector<int64_t>(*args) : 0;
+  auto keys__ = keys ? _fbb.CreateVector<flatbuffers::Offset<flatbuffers::String>>(*keys) : 0;
   return ds::fb::CreateTransform(
       _fbb,
       kind__,
-      args__);
+      args__,
+      keys__);
 }
 
 struct Parameter FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
@@ -791,7 +809,8 @@ struct Parameter FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
   const flatbuffers::Vector<int64_t> *shape() const {
     return GetPointer<const flatbuffers::Vector<int64_t> *>(VT_SHAPE);
   }
-  /// Load-time rewrites, applied in order; in version 1 at most one, "slices".
+  /// Load-time rewrites, applied in order: "slices", then "concat", each at
+  /// most once.
   const flatbuffers::Vector<flatbuffers::Offset<ds::fb::Transform>> *transforms() const {
     return GetPointer<const flatbuffers::Vector<flatbuffers::Offset<ds::fb::Transform>> *>(VT_TRANSFORMS);
   }
@@ -1462,12 +1481,14 @@ inline flatbuffers::Offset<RouterConfig> CreateRouterConfig(
   return builder_.Finish();
 }
 
-/// Absent `quant`: a float weight.
+/// Absent `quant`: a float weight. `swiglu`: w holds gate rows then up rows
+/// [2·I, K] and c is their SwiGLU [M, I] (moe.linear {swiglu}).
 struct GemmAttrs FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
   typedef GemmAttrsBuilder Builder;
   enum FlatBuffersVTableOffset FLATBUFFERS_VTABLE_UNDERLYING_TYPE {
     VT_QUANT = 4,
-    VT_BIAS = 6
+    VT_BIAS = 6,
+    VT_SWIGLU = 8
   };
   const ds::fb::Quant *quant() const {
     return GetPointer<const ds::fb::Quant *>(VT_QUANT);
@@ -1475,11 +1496,15 @@ struct GemmAttrs FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
   bool bias() const {
     return GetField<uint8_t>(VT_BIAS, 0) != 0;
   }
+  bool swiglu() const {
+    return GetField<uint8_t>(VT_SWIGLU, 0) != 0;
+  }
   bool Verify(flatbuffers::Verifier &verifier) const {
     return VerifyTableStart(verifier) &&
            VerifyOffset(verifier, VT_QUANT) &&
            verifier.VerifyTable(quant()) &&
            VerifyField<uint8_t>(verifier, VT_BIAS, 1) &&
+           VerifyField<uint8_t>(verifier, VT_SWIGLU, 1) &&
            verifier.EndTable();
   }
 };
@@ -1493,6 +1518,9 @@ struct GemmAttrsBuilder {
   }
   void add_bias(bool bias) {
     fbb_.AddElement<uint8_t>(GemmAttrs::VT_BIAS, static_cast<uint8_t>(bias), 0);
+  }
+  void add_swiglu(bool swiglu) {
+    fbb_.AddElement<uint8_t>(GemmAttrs::VT_SWIGLU, static_cast<uint8_t>(swiglu), 0);
   }
   explicit GemmAttrsBuilder(flatbuffers::FlatBufferBuilder &_fbb)
         : fbb_(_fbb) {
@@ -1508,25 +1536,33 @@ struct GemmAttrsBuilder {
 inline flatbuffers::Offset<GemmAttrs> CreateGemmAttrs(
     flatbuffers::FlatBufferBuilder &_fbb,
     flatbuffers::Offset<ds::fb::Quant> quant = 0,
-    bool bias = false) {
+    bool bias = false,
+    bool swiglu = false) {
   GemmAttrsBuilder builder_(_fbb);
   builder_.add_quant(quant);
+  builder_.add_swiglu(swiglu);
   builder_.add_bias(bias);
   return builder_.Finish();
 }
 
+/// `swiglu`: each expert's w is [2·I, K], c is [R, I].
 struct GroupedGemmAttrs FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
   typedef GroupedGemmAttrsBuilder Builder;
   enum FlatBuffersVTableOffset FLATBUFFERS_VTABLE_UNDERLYING_TYPE {
-    VT_QUANT = 4
+    VT_QUANT = 4,
+    VT_SWIGLU = 6
   };
   const ds::fb::Quant *quant() const {
     return GetPointer<const ds::fb::Quant *>(VT_QUANT);
+  }
+  bool swiglu() const {
+    return GetField<uint8_t>(VT_SWIGLU, 0) != 0;
   }
   bool Verify(flatbuffers::Verifier &verifier) const {
     return VerifyTableStart(verifier) &&
            VerifyOffset(verifier, VT_QUANT) &&
            verifier.VerifyTable(quant()) &&
+           VerifyField<uint8_t>(verifier, VT_SWIGLU, 1) &&
            verifier.EndTable();
   }
 };
@@ -1537,6 +1573,9 @@ struct GroupedGemmAttrsBuilder {
   flatbuffers::uoffset_t start_;
   void add_quant(flatbuffers::Offset<ds::fb::Quant> quant) {
     fbb_.AddOffset(GroupedGemmAttrs::VT_QUANT, quant);
+  }
+  void add_swiglu(bool swiglu) {
+    fbb_.AddElement<uint8_t>(GroupedGemmAttrs::VT_SWIGLU, static_cast<uint8_t>(swiglu), 0);
   }
   explicit GroupedGemmAttrsBuilder(flatbuffers::FlatBufferBuilder &_fbb)
         : fbb_(_fbb) {
@@ -1551,9 +1590,11 @@ struct GroupedGemmAttrsBuilder {
 
 inline flatbuffers::Offset<GroupedGemmAttrs> CreateGroupedGemmAttrs(
     flatbuffers::FlatBufferBuilder &_fbb,
-    flatbuffers::Offset<ds::fb::Quant> quant = 0) {
+    flatbuffers::Offset<ds::fb::Quant> quant = 0,
+    bool swiglu = false) {
   GroupedGemmAttrsBuilder builder_(_fbb);
   builder_.add_quant(quant);
+  builder_.add_swiglu(swiglu);
   return builder_.Finish();
 }
 

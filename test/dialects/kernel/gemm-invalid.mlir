@@ -114,3 +114,30 @@ func.func @scales_shape(%a: memref<?x64xbf16>, %w: memref<128x64xf8E4M3FN>, %s: 
   kernel.gemm ins(%a, %w, %s : memref<?x64xbf16>, memref<128x64xf8E4M3FN>, memref<2x2xf32>) outs(%c : memref<?x128xbf16>) {epilogue = #kernel.epilogue<>, quant = #moe.quant<fp8_e4m3, block = [128, 128]>}
   return
 }
+
+// -----
+
+func.func @swiglu_width(%a: memref<?x64xbf16>, %w: memref<192x64xbf16>) {
+  %c = kernel.buffer tokens(1) : memref<?x192xbf16>
+  // expected-error @+1 {{c dim 1 (half of w dim 0, N/2) must be 96, got 192}}
+  kernel.gemm ins(%a, %w : memref<?x64xbf16>, memref<192x64xbf16>) outs(%c : memref<?x192xbf16>) {epilogue = #kernel.epilogue<swiglu = true>}
+  return
+}
+
+// -----
+
+func.func @swiglu_bias(%a: memref<?x64xbf16>, %w: memref<192x64xbf16>, %b: memref<192xbf16>) {
+  %c = kernel.buffer tokens(1) : memref<?x96xbf16>
+  // expected-error @+1 {{an epilogue with swiglu takes no bias}}
+  kernel.gemm ins(%a, %w, %b : memref<?x64xbf16>, memref<192x64xbf16>, memref<192xbf16>) outs(%c : memref<?x96xbf16>) {epilogue = #kernel.epilogue<bias = true, swiglu = true>}
+  return
+}
+
+// -----
+
+func.func @swiglu_block(%a: memref<?x128xbf16>, %w: memref<192x128xf8E4M3FN>, %s: memref<2x1xf32>) {
+  %c = kernel.buffer tokens(1) : memref<?x96xbf16>
+  // expected-error @+1 {{'swiglu' needs half of w dim 0 (96) to be a multiple of the quant block's rows (128)}}
+  kernel.gemm ins(%a, %w, %s : memref<?x128xbf16>, memref<192x128xf8E4M3FN>, memref<2x1xf32>) outs(%c : memref<?x96xbf16>) {epilogue = #kernel.epilogue<swiglu = true>, quant = #moe.quant<fp8_e4m3, block = [128, 128]>}
+  return
+}

@@ -38,3 +38,12 @@ func.func @configs(%a: memref<?x64xbf16>, %w: memref<128x64xbf16>) {
   kernel.gemm ins(%a, %w : memref<?x64xbf16>, memref<128x64xbf16>) outs(%c : memref<?x128xbf16>) {epilogue = #kernel.epilogue<bias = false>, config = [#kernel.config<max_tokens = 16, variant = "wgmma", tile = [64, 128, 64], stages = 4, warps = 4, cluster = [1, 1]>, #kernel.config<max_tokens = 0, variant = "wgmma", tile = [128, 256, 64], stages = 3, warps = 8, cluster = [2, 1]>]}
   return
 }
+
+// A gate/up pair as one GEMM: w's gate rows then its up rows, c the SwiGLU.
+// CHECK-LABEL: func.func @swiglu
+func.func @swiglu(%a: memref<?x64xbf16>, %w: memref<192x64xbf16>) {
+  %c = kernel.buffer tokens(1) : memref<?x96xbf16>
+  // CHECK: kernel.gemm ins(%arg0, %arg1 : memref<?x64xbf16>, memref<192x64xbf16>) outs(%{{.*}} : memref<?x96xbf16>) {epilogue = #kernel.epilogue<swiglu = true>}
+  kernel.gemm ins(%a, %w : memref<?x64xbf16>, memref<192x64xbf16>) outs(%c : memref<?x96xbf16>) {epilogue = #kernel.epilogue<swiglu = true>}
+  return
+}

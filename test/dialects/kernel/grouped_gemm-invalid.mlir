@@ -79,3 +79,21 @@ func.func @scales(%rows: memref<?x64xbf16>, %w: memref<8x96x64xi8>, %offs: memre
   kernel.grouped_gemm ins(%rows, %w, %offs, %s : memref<?x64xbf16>, memref<8x96x64xi8>, memref<9xi32>, memref<8x96x2xf32>) outs(%c : memref<?x96xbf16>) {quant = #moe.quant<int8, block = [1, 128]>}
   return
 }
+
+// -----
+
+func.func @swiglu_width(%rows: memref<?x64xbf16>, %w: memref<8x192x64xbf16>, %offs: memref<9xi32>) {
+  %c = kernel.buffer tokens(1) : memref<?x192xbf16>
+  // expected-error @+1 {{c dim 1 (half of w dim 1, N/2) must be 96, got 192}}
+  kernel.grouped_gemm ins(%rows, %w, %offs : memref<?x64xbf16>, memref<8x192x64xbf16>, memref<9xi32>) outs(%c : memref<?x192xbf16>) {epilogue = #kernel.epilogue<swiglu = true>}
+  return
+}
+
+// -----
+
+func.func @bias(%rows: memref<?x64xbf16>, %w: memref<8x96x64xbf16>, %offs: memref<9xi32>) {
+  %c = kernel.buffer tokens(1) : memref<?x96xbf16>
+  // expected-error @+1 {{a grouped GEMM's epilogue takes no bias}}
+  kernel.grouped_gemm ins(%rows, %w, %offs : memref<?x64xbf16>, memref<8x96x64xbf16>, memref<9xi32>) outs(%c : memref<?x96xbf16>) {epilogue = #kernel.epilogue<bias = true>}
+  return
+}

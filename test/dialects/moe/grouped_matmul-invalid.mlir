@@ -200,3 +200,19 @@ func.func @grouped_matmul_zero_experts(%x: tensor<?x8xf32>, %w: tensor<0x6x8xf32
   %0 = moe.grouped_matmul %x, %w, %o : tensor<?x8xf32>, tensor<0x6x8xf32>, tensor<1xi32> -> tensor<?x6xf32>
   return
 }
+
+// -----
+
+func.func @swiglu_result(%x: tensor<?x8xf32>, %w: tensor<4x12x8xf32>, %o: tensor<5xi32>) -> tensor<?x12xf32> {
+  // expected-error @+1 {{result dim 1 (half of weight dim 1, I) must be 6, got 12}}
+  %0 = moe.grouped_matmul %x, %w, %o {swiglu} : tensor<?x8xf32>, tensor<4x12x8xf32>, tensor<5xi32> -> tensor<?x12xf32>
+  return %0 : tensor<?x12xf32>
+}
+
+// -----
+
+func.func @swiglu_odd(%x: tensor<?x8xf32>, %w: tensor<4x7x8xf32>, %o: tensor<5xi32>) -> tensor<?x3xf32> {
+  // expected-error @+1 {{'swiglu' needs an even weight dim 1 (the gate rows, then as many up rows), got 7}}
+  %0 = moe.grouped_matmul %x, %w, %o {swiglu} : tensor<?x8xf32>, tensor<4x7x8xf32>, tensor<5xi32> -> tensor<?x3xf32>
+  return %0 : tensor<?x3xf32>
+}

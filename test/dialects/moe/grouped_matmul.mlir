@@ -37,3 +37,11 @@ func.func @int4(%x: tensor<?x256xf32>, %w: tensor<2x4x256xi4>, %offs: tensor<3xi
   %0 = moe.grouped_matmul %x, %w, %offs scales(%s : tensor<2x4x2xf32>) {quant = #moe.quant<int4, block = [1, 128]>} : tensor<?x256xf32>, tensor<2x4x256xi4>, tensor<3xi32> -> tensor<?x4xf32>
   return %0 : tensor<?x4xf32>
 }
+
+// Each expert's gate rows, then its up rows.
+// CHECK-LABEL: func.func @swiglu
+// CHECK: moe.grouped_matmul %{{.*}}, %{{.*}}, %{{.*}} {swiglu} : tensor<?x8xf32>, tensor<4x12x8xf32>, tensor<5xi32> -> tensor<?x6xf32>
+func.func @swiglu(%x: tensor<?x8xf32>, %w: tensor<4x12x8xf32>, %o: tensor<5xi32>) -> tensor<?x6xf32> {
+  %0 = moe.grouped_matmul %x, %w, %o {swiglu} : tensor<?x8xf32>, tensor<4x12x8xf32>, tensor<5xi32> -> tensor<?x6xf32>
+  return %0 : tensor<?x6xf32>
+}

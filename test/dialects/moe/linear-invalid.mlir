@@ -282,3 +282,35 @@ func.func @linear_rank1_dynamic_k(%x: tensor<?xf32>, %w: tensor<4x8xf32>) {
   %0 = moe.linear %x, %w : tensor<?xf32>, tensor<4x8xf32> -> tensor<?xf32>
   return
 }
+
+// -----
+
+func.func @swiglu_result(%x: tensor<?x8xf32>, %w: tensor<12x8xf32>) -> tensor<?x12xf32> {
+  // expected-error @+1 {{result's last dimension (half of weight dim 0, I) must be 6, got 12}}
+  %0 = moe.linear %x, %w {swiglu} : tensor<?x8xf32>, tensor<12x8xf32> -> tensor<?x12xf32>
+  return %0 : tensor<?x12xf32>
+}
+
+// -----
+
+func.func @swiglu_odd(%x: tensor<?x8xf32>, %w: tensor<7x8xf32>) -> tensor<?x3xf32> {
+  // expected-error @+1 {{'swiglu' needs an even weight dim 0 (the gate rows, then as many up rows), got 7}}
+  %0 = moe.linear %x, %w {swiglu} : tensor<?x8xf32>, tensor<7x8xf32> -> tensor<?x3xf32>
+  return %0 : tensor<?x3xf32>
+}
+
+// -----
+
+func.func @swiglu_bias(%x: tensor<?x8xf32>, %w: tensor<12x8xf32>, %b: tensor<12xf32>) -> tensor<?x6xf32> {
+  // expected-error @+1 {{'swiglu' takes no bias}}
+  %0 = moe.linear %x, %w bias(%b : tensor<12xf32>) {swiglu} : tensor<?x8xf32>, tensor<12x8xf32> -> tensor<?x6xf32>
+  return %0 : tensor<?x6xf32>
+}
+
+// -----
+
+func.func @swiglu_block(%x: tensor<?x128xbf16>, %w: tensor<192x128xf8E4M3FN>, %s: tensor<2x1xf32>) -> tensor<?x96xbf16> {
+  // expected-error @+1 {{'swiglu' needs half of weight dim 0 (96) to be a multiple of the quant block's rows (128)}}
+  %0 = moe.linear %x, %w scales(%s : tensor<2x1xf32>) {quant = #moe.quant<fp8_e4m3, block = [128, 128]>, swiglu} : tensor<?x128xbf16>, tensor<192x128xf8E4M3FN> -> tensor<?x96xbf16>
+  return %0 : tensor<?x96xbf16>
+}

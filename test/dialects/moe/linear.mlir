@@ -105,3 +105,13 @@ func.func @int8_blocks(%x: tensor<?x64xf32>, %w: tensor<6x64xi8>, %s: tensor<3x4
   %0 = moe.linear %x, %w scales(%s : tensor<3x4xf32>) {quant = #moe.quant<int8, block = [2, 16]>} : tensor<?x64xf32>, tensor<6x64xi8> -> tensor<?x6xf32>
   return %0 : tensor<?x6xf32>
 }
+
+// A gate/up pair as one projection: the weight's gate rows, then its up rows.
+// CHECK-LABEL: func.func @swiglu
+// CHECK: moe.linear %{{.*}}, %{{.*}} {swiglu} : tensor<?x8xbf16>, tensor<12x8xbf16> -> tensor<?x6xbf16>
+// CHECK: moe.linear %{{.*}}, %{{.*}} scales(%{{.*}} : tensor<2x1xf32>) {quant = #moe.quant<fp8_e4m3, block = [128, 128]>, swiglu} : tensor<?x128xbf16>, tensor<256x128xf8E4M3FN> -> tensor<?x128xbf16>
+func.func @swiglu(%x: tensor<?x8xbf16>, %w: tensor<12x8xbf16>, %xq: tensor<?x128xbf16>, %wq: tensor<256x128xf8E4M3FN>, %s: tensor<2x1xf32>) -> (tensor<?x6xbf16>, tensor<?x128xbf16>) {
+  %0 = moe.linear %x, %w {swiglu} : tensor<?x8xbf16>, tensor<12x8xbf16> -> tensor<?x6xbf16>
+  %1 = moe.linear %xq, %wq scales(%s : tensor<2x1xf32>) {quant = #moe.quant<fp8_e4m3, block = [128, 128]>, swiglu} : tensor<?x128xbf16>, tensor<256x128xf8E4M3FN> -> tensor<?x128xbf16>
+  return %0, %1 : tensor<?x6xbf16>, tensor<?x128xbf16>
+}

@@ -120,3 +120,53 @@ func.func @missing_parameter() -> tensor<4xf32> {
   %0 = "moe.load"() : () -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+// expected-error @+1 {{'concat_keys' and 'concat_rows' go together}}
+moe.parameter @p : tensor<12x8xf32> {key = "a", concat_keys = ["b"]}
+
+// -----
+
+// expected-error @+1 {{'concat_keys' needs a checkpoint 'key' (part 0)}}
+moe.parameter @p : tensor<12x8xf32> {concat_keys = ["b"], concat_rows = array<i64: 6, 6>}
+
+// -----
+
+// expected-error @+1 {{'concat_keys' must name at least one more part}}
+moe.parameter @p : tensor<12x8xf32> {key = "a", concat_keys = [], concat_rows = array<i64: 12>}
+
+// -----
+
+// expected-error @+1 {{'concat_rows' needs one extent per part (2), got 3}}
+moe.parameter @p : tensor<12x8xf32> {key = "a", concat_keys = ["b"], concat_rows = array<i64: 4, 4, 4>}
+
+// -----
+
+// expected-error @+1 {{concat key "e.*.up" must be non-empty and plain (no '*') like 'key'}}
+moe.parameter @p : tensor<12x8xf32> {key = "a", concat_keys = ["e.*.up"], concat_rows = array<i64: 6, 6>}
+
+// -----
+
+// expected-error @+1 {{concat key "up" must be non-empty and stacked (one '*') like 'key'}}
+moe.parameter @p : tensor<2x12x8xf32> {key = "e.*.gate", concat_keys = ["up"], concat_rows = array<i64: 6, 6>}
+
+// -----
+
+// expected-error @+1 {{a concatenated parameter needs a dimension 1 to join, got 'tensor<4xf32>'}}
+moe.parameter @p : tensor<4xf32> {key = "e.*.gate", concat_keys = ["e.*.up"], concat_rows = array<i64: 2, 2>}
+
+// -----
+
+// expected-error @+1 {{'slices' of a plain key select rows of the joined dimension; they cannot be combined with 'concat_keys'}}
+moe.parameter @p : tensor<2x8xf32> {key = "a", slices = array<i64: 0, 1>, concat_keys = ["b"], concat_rows = array<i64: 1, 1>}
+
+// -----
+
+// expected-error @+1 {{'concat_rows' must be in [1, 16777216], got 0 at 1}}
+moe.parameter @p : tensor<12x8xf32> {key = "a", concat_keys = ["b"], concat_rows = array<i64: 12, 0>}
+
+// -----
+
+// expected-error @+1 {{'concat_rows' add up to 10, but dimension 0 of 'tensor<12x8xf32>' is 12}}
+moe.parameter @p : tensor<12x8xf32> {key = "a", concat_keys = ["b"], concat_rows = array<i64: 6, 4>}

@@ -52,3 +52,13 @@ func.func @load_twice() -> (tensor<3xf32>, tensor<3xf32>) {
   %1 = moe.load @stacked_scalars : tensor<3xf32>
   return %0, %1 : tensor<3xf32>, tensor<3xf32>
 }
+
+// A parameter joined at load time from two checkpoint tensors (plain: along
+// dim 0), and a stacked one (along dim 1 of the stack) reading two experts.
+// CHECK: moe.parameter @gate_up : tensor<12x8xbf16> {concat_keys = ["mlp.up_proj.weight"], concat_rows = array<i64: 6, 6>, key = "mlp.gate_proj.weight"}
+moe.parameter @gate_up : tensor<12x8xbf16> {key = "mlp.gate_proj.weight", concat_keys = ["mlp.up_proj.weight"], concat_rows = array<i64: 6, 6>}
+// CHECK-NEXT: moe.parameter @experts_gate_up : tensor<2x12x8xbf16> {concat_keys = ["e.*.up.weight"], concat_rows = array<i64: 6, 6>, key = "e.*.gate.weight", slices = array<i64: 1, 3>}
+moe.parameter @experts_gate_up : tensor<2x12x8xbf16> {key = "e.*.gate.weight", concat_keys = ["e.*.up.weight"], concat_rows = array<i64: 6, 6>, slices = array<i64: 1, 3>}
+// Unequal parts (q, k, v).
+// CHECK-NEXT: moe.parameter @qkv : tensor<16x8xf32> {concat_keys = ["k.weight", "v.weight"], concat_rows = array<i64: 8, 4, 4>, key = "q.weight"}
+moe.parameter @qkv : tensor<16x8xf32> {key = "q.weight", concat_keys = ["k.weight", "v.weight"], concat_rows = array<i64: 8, 4, 4>}

@@ -59,6 +59,14 @@ Expected<Tensor> linear(const Tensor &x, const Tensor &weight,
                         const Tensor *scales, const Tensor *bias,
                         const std::optional<Quant> &quant, DType out);
 
+/// moe.linear {swiglu}: `weight` [2·I, K] holds the gate rows then the up
+/// rows; both products are computed and rounded as linear() does, then
+/// combined as swiglu() does: result [..., I], bit-identical with the two
+/// linears and the swiglu.
+Expected<Tensor> linearSwiGLU(const Tensor &x, const Tensor &weight,
+                              const Tensor *scales,
+                              const std::optional<Quant> &quant, DType out);
+
 /// moe.swiglu: silu(gate) * up, elementwise, with HF's cast order: silu is
 /// computed in fp32 and rounded to `out`, then multiplied by up and rounded.
 Expected<Tensor> swiglu(const Tensor &gate, const Tensor &up, DType out);
@@ -147,6 +155,14 @@ Expected<DispatchResult> dispatch(const Tensor &x, const Tensor &indices,
 Expected<Tensor> groupedMatmul(const Tensor &rows, const Tensor &weight,
                                const Tensor &offsets, const Tensor *scales,
                                const std::optional<Quant> &quant, DType out);
+
+/// moe.grouped_matmul {swiglu}: w [E, 2·I, K] per expert gate rows then up
+/// rows; result [R, I] as linearSwiGLU() combines them.
+Expected<Tensor> groupedMatmulSwiGLU(const Tensor &rows, const Tensor &weight,
+                                     const Tensor &offsets,
+                                     const Tensor *scales,
+                                     const std::optional<Quant> &quant,
+                                     DType out);
 
 /// moe.combine: y[t] = Σ_k weights[t, k] · rows[r] where permutation[r] =
 /// t·K + k; result [T, H].
