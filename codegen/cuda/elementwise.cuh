@@ -66,14 +66,21 @@ DS_DEVICE void arithKernel(gptr<const S> a, gptr<const S> b, gptr<T> y,
   }
 }
 
+/// silu(g) · u with HF's cast order (ds::cpu::detail::swigluValue): silu(g)
+/// in fp32 rounded to T, then the product in fp32 (the caller rounds it to
+/// T). `g` and `u` are values of T. gemm.cuh's fused SwiGLU epilogue uses it
+/// too.
+template <class T> DS_DEVICE float swigluValue(float g, float u) {
+  float silu = roundTo<T>(g * sigmoid(g));
+  return silu * u;
+}
+
 /// moe.swiglu: y[i] = silu(gate[i]) · up[i] with HF's cast order.
 template <class T>
 DS_DEVICE void swigluKernel(gptr<const T> gate, gptr<const T> up, gptr<T> y,
                             long n) {
   DS_GRID_STRIDE(i, n) {
-    float g = toFloat(T(gate[i]));
-    float silu = roundTo<T>(g * sigmoid(g));
-    y[i] = fromFloat<T>(silu * toFloat(T(up[i])));
+    y[i] = fromFloat<T>(swigluValue<T>(toFloat(T(gate[i])), toFloat(T(up[i]))));
   }
 }
 

@@ -4,13 +4,15 @@
 //
 // C[M, N] = A[M, K] · W[N, K]ᵀ (+ bias[N]) (kernel.gemm, the reference
 // ds::cpu::linear) and its per-expert form over expert-sorted rows
-// (kernel.grouped_gemm, ds::cpu::groupedMatmul). One CTA computes a BM × BN
-// tile of C; both kernels run the same main loop (gemmTile) over a row range
-// and a weight base.
+// (kernel.grouped_gemm, ds::cpu::groupedMatmul), optionally with the fused
+// SwiGLU epilogue (below). One CTA computes a BM × BN tile of C (BM × BN / 2
+// with SwiGLU); both kernels run the same main loop (gemmTile) over a row
+// range and a weight base.
 //
 //   gemmKernel:        grid.x = ceil(M / BM), grid.y = ceil(N / BN)
 //   groupedGemmKernel: grid.x = ceil((R + E·(BM − 1)) / BM),
 //                      grid.y = ceil(N / BN)
+//   (N = the weight's rows, also with SwiGLU)
 //   both:              block = kWarpsM · kWarpsN · 32 threads (1-D)
 //
 // Static shared memory: gemmSharedBytes<TA, BM, BN, BK, kStages>() =
@@ -38,8 +40,9 @@
 //     scales[n / quantBlockRows, k / quantBlockCols] in fp32 and stored to
 //     shared as TA: no separate pass over the weights.
 //   - Epilogue: bias (any float type) added in fp32 to the accumulator, one
-//     rounding to TC, staged through shared and written with 16-byte stores
-//     when the C tile fits the pipeline buffers (else fragment stores).
+//     rounding to TC (or the SwiGLU epilogue below), staged through shared
+//     and written with 16-byte stores when the C tile fits the pipeline
+//     buffers (else fragment stores).
 //
 // Rounding points and what differs from the reference (runtime/cpu/
 // linear.cpp: fp32 sums in increasing k, dequantization in fp32, bias in
@@ -57,6 +60,35 @@
 // blockIdx.x to (expert, row tile); a CTA past the last tile returns before
 // any barrier. scales (when quantized) are [E, ceil(N / bR), ceil(K / bC)].
 //
+// The fused SwiGLU epilogue (kSwiGLU, the last template parameter of
+// gemmKernel, groupedGemmKernel, gemmSupports and gemmTile; moe-fuse-gate-up):
+// w has N rows (N even; grouped [E, N, K]), the plain concatenation of the
+// gate projection (rows [0, N / 2)) and the up projection (rows [N / 2, N));
+// scales likewise ([ceil(N / bR), ceil(K / bC)] per expert, the caller
+// guarantees (N / 2) % bR == 0); bias is null. c is [M, N / 2] (grouped
+// [R, N / 2]), row stride N / 2, and
+//   c[m, j] = round_TC(silu(g) · u),  g = round_TC(acc(m, j)),
+//                                     u = round_TC(acc(m, N / 2 + j))
+// with acc the fp32 dot product above and silu(g) · u elementwise.cuh's
+// swigluValue (the reference's formula and rounding, runtime/cpu/
+// elementwise.cpp): the result is that of two unfused gemms and swiglu.
+// The grid keeps its formula over the weight rows N: grid.y = ceil(N / BN),
+// CTA y writes the BN / 2 output columns from y · BN / 2. Its BN-row W tile
+// holds both halves of those columns, in groups of 16 tile rows: tile rows
+// 16i .. 16i + 7 are gate rows y · BN / 2 + 8i + 0..7 and 16i + 8 .. 16i + 15
+// the up rows N / 2 + y · BN / 2 + 8i + 0..7 (gemm_detail::pairedRow; both
+// W loaders, cp.async and the register-staged decode, read that row and its
+// scale; rows of output columns >= N / 2 are zero like rows past N). With a
+// warp N extent of whole 16-row groups (gemmSupports checks BN / kWarpsN %
+// 16 == 0), the gate and up accumulators of one output element are in the
+// same thread: mma fragments ni and ni + 1 (ni even; n8 fragments, 8 tile
+// rows apart), FFMA register columns j and j + 2 (j % 4 < 2; a thread's
+// columns are 4 tile rows apart, so these are 8 apart). So the epilogue needs
+// no exchange through shared memory and the main loop is unchanged; the result
+// tile (BM × BN / 2) is staged through shared for 16-byte stores as above.
+// Interleaving in groups of 8 (not halves of the tile) keeps every warp's gate
+// and up rows within its own warp tile for any kWarpsN.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef DS_CODEGEN_CUDA_GEMM_CUH
@@ -65,6 +97,7 @@
 #include "codegen/cuda/ds_async.cuh"
 #include "codegen/cuda/ds_convert.cuh"
 #include "codegen/cuda/ds_mma.cuh"
+#include "codegen/cuda/elementwise.cuh"
 
 #if defined(__CUDACC__)
 #define DS_GEMM_UNROLL _Pragma("unroll")
@@ -97,9 +130,13 @@ __host__ __device__ constexpr int weightBits() {
 
 /// The compile-time shape of one configuration.
 template <class TA, class TW, GemmQuant kQuant, int BM, int BN, int BK,
-          int kStages, int kWarpsM, int kWarpsN>
+          int kStages, int kWarpsM, int kWarpsN, bool kSwiGLUEpilogue = false>
 struct Config {
   static constexpr bool kMma = !IsSame<TA, float>::value;
+  static constexpr bool kSwiGLU = kSwiGLUEpilogue;
+  /// Columns of C per CTA: BN, or BN / 2 when the SwiGLU epilogue pairs the
+  /// tile's gate and up rows.
+  static constexpr int kBNOut = kSwiGLU ? BN / 2 : BN;
   static constexpr int kThreads = kWarpsM * kWarpsN * 32;
   /// W is copied as it is stored (cp.async), else decoded through registers.
   static constexpr bool kDirectW =
@@ -131,9 +168,21 @@ struct Config {
       kRawChunks >= 1 && BK % kRawElems == 0 && kWarpsM >= 1 && kWarpsN >= 1 &&
       kThreads <= 1024 &&
       (kMma ? (kWM % 16 == 0 && kWN % 16 == 0)
-            : (kWM % 8 == 0 && kWN % 4 == 0 && kWM > 0 && kWN > 0));
+            : (kWM % 8 == 0 && kWN % 4 == 0 && kWM > 0 && kWN > 0)) &&
+      // SwiGLU: every warp's N extent is whole groups of 8 gate + 8 up rows.
+      (!kSwiGLU || kWN % 16 == 0);
   static constexpr bool kSharedOk = kSharedBytes <= 48 * 1024;
 };
+
+/// The SwiGLU epilogue's W tile: tile rows 16i .. 16i + 7 hold gate rows
+/// and 16i + 8 .. 16i + 15 the up rows of the CTA's output columns 8i .. 8i
+/// + 7. pairedOutCol(r) is the output column (CTA-local) of tile row r,
+/// pairedRow(r, half) its weight row relative to the CTA's first output
+/// column (`half` = N / 2, the up half's first row).
+DS_DEVICE int pairedOutCol(int r) { return (r / 16) * 8 + r % 8; }
+DS_DEVICE int pairedRow(int r, int half) {
+  return (r % 16 < 8 ? 0 : half) + pairedOutCol(r);
+}
 
 /// Index of 16-byte chunk `chunk` of tile row `row` (kChunks chunks a row):
 /// XOR-swizzled so that eight consecutive rows at one logical chunk fall in
@@ -197,13 +246,15 @@ template <class T> DS_DEVICE unsigned loadBits(gptr<const T> p) {
   return bitsOf(ld_global(p));
 }
 
-/// A tile of kRows rows × BK elements of T (row-major source, `ld`
-/// elements a row, rows >= rowsValid and k >= K zero) into the swizzled
-/// shared tile `dst`: cp.async when `vec` (rows 16-byte aligned and K a
-/// multiple of the chunk), else synchronous scalar loads.
-template <class T, int kRows, int BK, int kThreads>
+/// A tile of kRows rows × BK elements of T (row-major source, K elements a
+/// row, rows >= rowsValid and k >= K zero) into the swizzled shared tile
+/// `dst`: cp.async when `vec` (rows 16-byte aligned and K a multiple of the
+/// chunk), else synchronous scalar loads. kPaired: tile row r is source row
+/// pairedRow(r, half), valid when pairedOutCol(r) < rowsValid (the SwiGLU
+/// W tile).
+template <class T, int kRows, int BK, int kThreads, bool kPaired = false>
 DS_DEVICE void loadTile(sptr<T> dst, gptr<const T> src, int rowsValid, int k0,
-                        int K, bool vec) {
+                        int K, bool vec, int half = 0) {
   constexpr int kE = 16 / int(sizeof(T));
   constexpr int kChunks = BK / kE;
   constexpr int kTotal = kRows * kChunks;
@@ -215,16 +266,17 @@ DS_DEVICE void loadTile(sptr<T> dst, gptr<const T> src, int rowsValid, int k0,
     int r = idx / kChunks, ch = idx % kChunks;
     int k = k0 + ch * kE;
     sptr<T> d = dst + swizzle<kChunks>(r, ch) * kE;
-    bool rowOk = r < rowsValid;
+    bool rowOk = (kPaired ? pairedOutCol(r) : r) < rowsValid;
+    int srcRow = kPaired ? pairedRow(r, half) : r;
     if (vec) {
       bool ok = rowOk && k < K;
-      cp_async<16>(d, ok ? src + long(r) * K + k : src, ok ? 16 : 0);
+      cp_async<16>(d, ok ? src + long(srcRow) * K + k : src, ok ? 16 : 0);
     } else {
       unsigned w[4] = {0u, 0u, 0u, 0u};
       DS_GEMM_UNROLL
       for (int j = 0; j < kE; ++j)
         if (rowOk && k + j < K) {
-          unsigned b = loadBits(src + long(r) * K + k + j);
+          unsigned b = loadBits(src + long(srcRow) * K + k + j);
           if constexpr (kE == 4)
             w[j] = b;
           else
@@ -244,10 +296,22 @@ struct WeightStager {
   uint4 packed[Cfg::kRawIters];
   float scale[Cfg::kRawIters];
 
+  /// The weight row of tile row n: row0 + n, or with the SwiGLU epilogue
+  /// row0 + pairedRow(n, half) (row0 is then the first output column).
+  static DS_DEVICE int rowOf(int row0, int n, int half) {
+    return row0 + (Cfg::kSwiGLU ? pairedRow(n, half) : n);
+  }
+  /// Whether tile row n holds a weight row (nValid rows, or with the SwiGLU
+  /// epilogue nValid output columns).
+  static DS_DEVICE bool validRow(int n, int nValid) {
+    return (Cfg::kSwiGLU ? pairedOutCol(n) : n) < nValid;
+  }
+
   /// `w` is the byte view of the weight; element (n, k) of this CTA's W is
-  /// flat element base + (col0 + n) · K + k.
-  DS_DEVICE void fetch(gptr<const unsigned char> w, long base, int col0,
-                       int nValid, int k0, int K, bool vec,
+  /// flat element base + rowOf(row0, n, half) · K + k, its scale
+  /// scales[rowOf(row0, n, half) / qbr, k / qbc].
+  DS_DEVICE void fetch(gptr<const unsigned char> w, long base, int row0,
+                       int nValid, int half, int k0, int K, bool vec,
                        gptr<const TS> scales, int sCols, int qbr, int qbc) {
     constexpr int kBits = Cfg::kWBits, kRE = Cfg::kRawElems;
     DS_GEMM_UNROLL
@@ -259,12 +323,13 @@ struct WeightStager {
         break;
       int n = idx / Cfg::kRawChunks, ch = idx % Cfg::kRawChunks;
       int k = k0 + ch * kRE;
-      if (n >= nValid || k >= K)
+      if (!validRow(n, nValid) || k >= K)
         continue;
-      long first = base + long(col0 + n) * K + k;
+      int row = rowOf(row0, n, half);
+      long first = base + long(row) * K + k;
       if constexpr (kQuant != GemmQuant::None)
-        scale[it] = toFloat(
-            ld_global(scales + long((col0 + n) / qbr) * sCols + k / qbc));
+        scale[it] =
+            toFloat(ld_global(scales + long(row / qbr) * sCols + k / qbc));
       if (vec) {
         packed[it] = ld_global(ptr_cast<const uint4>(w + first * kBits / 8));
         continue;
@@ -291,8 +356,9 @@ struct WeightStager {
   }
 
   /// Decodes the fetched chunks into the swizzled shared tile `dst`.
-  DS_DEVICE void store(sptr<TA> dst, int col0, int nValid, int k0, int K,
-                       gptr<const TS> scales, int sCols, int qbr, int qbc) {
+  DS_DEVICE void store(sptr<TA> dst, int row0, int nValid, int half, int k0,
+                       int K, gptr<const TS> scales, int sCols, int qbr,
+                       int qbc) {
     constexpr int kBits = Cfg::kWBits, kRE = Cfg::kRawElems;
     constexpr int kOutWords = kRE * int(sizeof(TA)) / 4; // 2, 4, ... 32
     DS_GEMM_UNROLL
@@ -305,8 +371,8 @@ struct WeightStager {
       int k = k0 + kl;
       // A block-scale boundary inside the chunk (quantBlockCols not a
       // multiple of kRawElems): the other elements read their own scale.
-      bool oneScale = kQuant == GemmQuant::None || k >= K || n >= nValid ||
-                      k / qbc == (k + kRE - 1) / qbc;
+      bool oneScale = kQuant == GemmQuant::None || k >= K ||
+                      !validRow(n, nValid) || k / qbc == (k + kRE - 1) / qbc;
       // Decoded in groups of one output store (16 bytes, or 8 when a raw
       // chunk holds fewer elements), which keeps few words live.
       constexpr int kGroupWords = kOutWords < 4 ? kOutWords : 4;
@@ -327,7 +393,8 @@ struct WeightStager {
           if constexpr (kQuant != GemmQuant::None) {
             float s = scale[it];
             if (!oneScale && k + j < K)
-              s = toFloat(ld_global(scales + long((col0 + n) / qbr) * sCols +
+              s = toFloat(ld_global(scales +
+                                    long(rowOf(row0, n, half) / qbr) * sCols +
                                     (k + j) / qbc));
             v *= s;
           }
@@ -440,12 +507,54 @@ template <class TC, int BN> __host__ __device__ constexpr int stagedLd() {
   return BN + 16 / int(sizeof(TC));
 }
 
-/// Every accumulator element of this thread once, as put(row, col, v): the
-/// tile row and column and acc + biasAt(col).
-template <class Cfg, class Acc, class Bias, class Put>
+/// The fused SwiGLU of one output element from its gate and up
+/// accumulators: each rounded to TC as the unfused linears' results are,
+/// then swigluValue (elementwise.cuh, the reference's formula); the caller
+/// rounds the result to TC.
+template <class TC> DS_DEVICE float swigluOfAcc(float gate, float up) {
+  return swigluValue<TC>(roundTo<TC>(gate), roundTo<TC>(up));
+}
+
+/// Every result of this thread once, as put(row, col, v) with the tile row
+/// and C column (CTA-local). Without the SwiGLU epilogue: every accumulator
+/// element, v = acc + biasAt(col). With it (the W tile of pairedRow, bias
+/// unused): v = swigluOfAcc<TC>(gate, up) of the accumulator pairs that one
+/// thread holds: mma fragments ni and ni + 1 (ni even), FFMA columns j and
+/// j + 2 (j % 4 < 2); col = pairedOutCol of the gate's tile column.
+template <class Cfg, class TC, class Acc, class Bias, class Put>
 DS_DEVICE void forEachResult(const Acc &acc, int lane, int wm0, int wn0,
                              const Bias &biasAt, const Put &put) {
-  if constexpr (Cfg::kMma) {
+  if constexpr (Cfg::kMma && Cfg::kSwiGLU) {
+    int g = lane / 4, q = lane % 4;
+    DS_GEMM_UNROLL
+    for (int ni = 0; ni < Cfg::kNI; ni += 2) {
+      int col = pairedOutCol(wn0 + ni * 8 + 2 * q);
+      DS_GEMM_UNROLL
+      for (int mi = 0; mi < Cfg::kMI; ++mi)
+        DS_GEMM_UNROLL
+      for (int h = 0; h < 2; ++h) {
+        int row = wm0 + mi * 16 + g + 8 * h;
+        put(row, col,
+            swigluOfAcc<TC>(acc.v[mi][ni][2 * h], acc.v[mi][ni + 1][2 * h]));
+        put(row, col + 1,
+            swigluOfAcc<TC>(acc.v[mi][ni][2 * h + 1],
+                            acc.v[mi][ni + 1][2 * h + 1]));
+      }
+    }
+  } else if constexpr (Cfg::kSwiGLU) {
+    int lm = lane % 8, ln = lane / 8;
+    DS_GEMM_UNROLL
+    for (int j4 = 0; j4 < Cfg::kTN; j4 += 4)
+      DS_GEMM_UNROLL
+    for (int jj = 0; jj < 2; ++jj) {
+      int j = j4 + jj;
+      int col = pairedOutCol(wn0 + ln + 4 * j);
+      DS_GEMM_UNROLL
+      for (int i = 0; i < Cfg::kTM; ++i)
+        put(wm0 + lm + 8 * i, col,
+            swigluOfAcc<TC>(acc.v[i][j], acc.v[i][j + 2]));
+    }
+  } else if constexpr (Cfg::kMma) {
     int g = lane / 4, q = lane % 4;
     DS_GEMM_UNROLL
     for (int ni = 0; ni < Cfg::kNI; ++ni) {
@@ -482,32 +591,42 @@ __host__ __device__ constexpr int gemmSharedBytes() {
 }
 
 /// Whether the kernels accept the configuration (element types, tile shape,
-/// warps, static shared memory <= 48 KiB): the code generator's check.
+/// warps, static shared memory <= 48 KiB; with kSwiGLU also a warp N extent
+/// BN / kWarpsN that is a multiple of 16): the code generator's check.
 template <class TA, class TW, GemmQuant kQuant, int BM, int BN, int BK,
-          int kStages, int kWarpsM, int kWarpsN>
+          int kStages, int kWarpsM, int kWarpsN, bool kSwiGLU = false>
 __host__ __device__ constexpr bool gemmSupports() {
   using Cfg = gemm_detail::Config<TA, TW, kQuant, BM, BN, BK, kStages, kWarpsM,
-                                  kWarpsN>;
+                                  kWarpsN, kSwiGLU>;
   return Cfg::kTypesOk && Cfg::kTileOk && Cfg::kSharedOk;
 }
 
 /// The main loop and epilogue of one BM × BN tile: rows [0, rowsValid) of
-/// `a` (K elements a row) times W rows col0 .. col0 + BN of the weight whose
-/// element (n, k) is flat element wBase + n · K + k of `w`, into `c` (N
-/// elements a row). `scales` is the weight's scale matrix [ceil(N / qbr),
-/// ceil(K / qbc)] (null when dense), `bias` [N] or null. Every thread of the
-/// CTA calls it.
+/// `a` (K elements a row) times BN rows of the weight whose element (n, k)
+/// is flat element wBase + n · K + k of `w` (N rows), into `c`. `scales` is
+/// the weight's scale matrix [ceil(N / qbr), ceil(K / qbc)] (null when
+/// dense). col0 (a multiple of BN) is the CTA's first weight row.
+///   - Without kSwiGLU: W rows col0 .. col0 + BN, `c` N elements a row
+///     (columns col0 .. col0 + BN written), `bias` [N] or null.
+///   - kSwiGLU (N even): W rows col0 / 2 + [0, BN / 2) (gate) and N / 2 +
+///     col0 / 2 + [0, BN / 2) (up) in pairedRow order, `c` N / 2 elements a
+///     row (columns col0 / 2 .. col0 / 2 + BN / 2 written), `bias` unused.
+/// Every thread of the CTA calls it.
 template <class TA, class TW, class TC, class TS, class TBias, GemmQuant kQuant,
-          int BM, int BN, int BK, int kStages, int kWarpsM, int kWarpsN>
+          int BM, int BN, int BK, int kStages, int kWarpsM, int kWarpsN,
+          bool kSwiGLU = false>
 DS_DEVICE void gemmTile(gptr<const TA> a, int rowsValid, gptr<const TW> w,
                         long wBase, gptr<const TS> scales,
                         gptr<const TBias> bias, gptr<TC> c, int col0, int N,
                         int K, int qbr, int qbc) {
   using namespace gemm_detail;
-  using Cfg = Config<TA, TW, kQuant, BM, BN, BK, kStages, kWarpsM, kWarpsN>;
+  using Cfg =
+      Config<TA, TW, kQuant, BM, BN, BK, kStages, kWarpsM, kWarpsN, kSwiGLU>;
   static_assert(Cfg::kTypesOk, "gemm: unsupported element types");
   static_assert(Cfg::kTileOk, "gemm: unsupported tile / warp shape");
   static_assert(Cfg::kSharedOk, "gemm: static shared memory above 48 KiB");
+  static_assert(!kSwiGLU || Cfg::kWN % 16 == 0,
+                "gemm: the SwiGLU epilogue needs warp N extents of 16 rows");
 
   DS_SHARED(uint4, smem, Cfg::kSharedBytes / 16);
   sptr<TA> sA = ptr_cast<TA>(smem);
@@ -515,7 +634,14 @@ DS_DEVICE void gemmTile(gptr<const TA> a, int rowsValid, gptr<const TW> w,
 
   int tid = int(threadIdx.x), lane = tid % 32, warp = tid / 32;
   int wm0 = (warp / kWarpsN) * Cfg::kWM, wn0 = (warp % kWarpsN) * Cfg::kWN;
-  int nValid = N - col0 < BN ? N - col0 : BN;
+  // C's row length and this CTA's first C column and valid C columns; with
+  // kSwiGLU the W tile's rows are valid for the same output columns and
+  // wRow0 (the first output column) is the base of pairedRow.
+  constexpr int kBNOut = Cfg::kBNOut;
+  int ldc = kSwiGLU ? N / 2 : N;
+  int outCol0 = kSwiGLU ? col0 / 2 : col0;
+  int nValid = ldc - outCol0 < kBNOut ? ldc - outCol0 : kBNOut;
+  int wRow0 = outCol0, half = ldc;
   int numK = (K + BK - 1) / BK;
   int sCols = kQuant == GemmQuant::None ? 0 : (K + qbc - 1) / qbc;
 
@@ -532,17 +658,17 @@ DS_DEVICE void gemmTile(gptr<const TA> a, int rowsValid, gptr<const TW> w,
     loadTile<TA, BM, BK, Cfg::kThreads>(sA + stage * Cfg::kStageA, a, rowsValid,
                                         kt * BK, K, vecA);
     if constexpr (Cfg::kDirectW)
-      loadTile<TA, BN, BK, Cfg::kThreads>(sW + stage * Cfg::kStageW,
-                                          wTA + long(col0) * K, nValid, kt * BK,
-                                          K, vecW);
+      loadTile<TA, BN, BK, Cfg::kThreads, kSwiGLU>(
+          sW + stage * Cfg::kStageW, wTA + long(wRow0) * K, nValid, kt * BK, K,
+          vecW, half);
     else if (storeW)
-      stager.store(sW + stage * Cfg::kStageW, col0, nValid, kt * BK, K, scales,
-                   sCols, qbr, qbc);
+      stager.store(sW + stage * Cfg::kStageW, wRow0, nValid, half, kt * BK, K,
+                   scales, sCols, qbr, qbc);
   };
   auto fetchW = [&](int kt) {
     if constexpr (!Cfg::kDirectW)
-      stager.fetch(wBytes, wBase, col0, nValid, kt * BK, K, vecW, scales, sCols,
-                   qbr, qbc);
+      stager.fetch(wBytes, wBase, wRow0, nValid, half, kt * BK, K, vecW, scales,
+                   sCols, qbr, qbc);
   };
 
   Accumulators<Cfg> acc;
@@ -596,24 +722,27 @@ DS_DEVICE void gemmTile(gptr<const TA> a, int rowsValid, gptr<const TW> w,
   }
   cp_async_wait<0>(); // only empty groups are left
 
-  // Epilogue: acc + bias in fp32, one rounding to TC.
+  // Epilogue: acc + bias in fp32, one rounding to TC (or the SwiGLU of the
+  // paired accumulators, rounded to TC).
   auto biasAt = [&](int col) {
-    return bias && col < nValid ? toFloat(ld_global(bias + col0 + col)) : 0.0f;
+    return !kSwiGLU && bias && col < nValid
+               ? toFloat(ld_global(bias + col0 + col))
+               : 0.0f;
   };
-  constexpr int kLd = stagedLd<TC, BN>();
+  constexpr int kLd = stagedLd<TC, kBNOut>();
   constexpr bool kStaged = BM * kLd * int(sizeof(TC)) <= Cfg::kSharedBytes;
   if constexpr (kStaged) {
     sptr<TC> sC = ptr_cast<TC>(smem);
     __syncthreads(); // every warp is done reading the last stage
-    forEachResult<Cfg>(acc, lane, wm0, wn0, biasAt,
-                       [&](int row, int col, float v) {
-                         st_shared(sC + row * kLd + col, fromFloat<TC>(v));
-                       });
+    forEachResult<Cfg, TC>(acc, lane, wm0, wn0, biasAt,
+                           [&](int row, int col, float v) {
+                             st_shared(sC + row * kLd + col, fromFloat<TC>(v));
+                           });
     __syncthreads();
     constexpr int kCE = 16 / int(sizeof(TC));
-    constexpr int kCChunks = BN / kCE;
+    constexpr int kCChunks = kBNOut / kCE;
     constexpr int kCTotal = BM * kCChunks;
-    bool vecC = N % kCE == 0 && aligned16(raw(c));
+    bool vecC = ldc % kCE == 0 && aligned16(raw(c));
     DS_GEMM_UNROLL
     for (int it = 0; it < (kCTotal + Cfg::kThreads - 1) / Cfg::kThreads; ++it) {
       int idx = tid + it * Cfg::kThreads;
@@ -622,7 +751,7 @@ DS_DEVICE void gemmTile(gptr<const TA> a, int rowsValid, gptr<const TW> w,
       int r = idx / kCChunks, col = (idx % kCChunks) * kCE;
       if (r >= rowsValid || col >= nValid)
         continue;
-      gptr<TC> dstRow = c + long(r) * N + col0;
+      gptr<TC> dstRow = c + long(r) * ldc + outCol0;
       if (vecC) {
         st_global(ptr_cast<uint4>(dstRow + col),
                   ld_shared(ptr_cast<const uint4>(sC + r * kLd + col)));
@@ -634,10 +763,10 @@ DS_DEVICE void gemmTile(gptr<const TA> a, int rowsValid, gptr<const TW> w,
       }
     }
   } else {
-    forEachResult<Cfg>(
+    forEachResult<Cfg, TC>(
         acc, lane, wm0, wn0, biasAt, [&](int row, int col, float v) {
           if (row < rowsValid && col < nValid)
-            st_global(c + long(row) * N + col0 + col, fromFloat<TC>(v));
+            st_global(c + long(row) * ldc + outCol0 + col, fromFloat<TC>(v));
         });
   }
 }
@@ -647,8 +776,14 @@ DS_DEVICE void gemmTile(gptr<const TA> a, int rowsValid, gptr<const TW> w,
 /// dense (TW = bf16 / f16 / f32, kQuant None; scales null) or quantized
 /// (kQuant, TW a byte type, scales [ceil(N / quantBlockRows), ceil(K /
 /// quantBlockCols)] of TS). `bias` may be null. `c` must not alias a or w.
+/// kSwiGLU (the fused gate/up projection): N is even, w's rows [0, N / 2)
+/// are the gate and [N / 2, N) the up projection (scales likewise, with
+/// (N / 2) % quantBlockRows == 0), bias is null, and c [M, N / 2] =
+/// swiglu(a · gateᵀ, a · upᵀ); the grid is the same formula over the weight
+/// rows N.
 template <class TA, class TW, class TC, class TS, class TBias, GemmQuant kQuant,
-          int BM, int BN, int BK, int kStages, int kWarpsM, int kWarpsN>
+          int BM, int BN, int BK, int kStages, int kWarpsM, int kWarpsN,
+          bool kSwiGLU = false>
 DS_DEVICE void gemmKernel(gptr<const TA> a, gptr<const TW> w,
                           gptr<const TS> scales, gptr<const TBias> bias,
                           gptr<TC> c, long M, int N, int K, int quantBlockRows,
@@ -659,8 +794,9 @@ DS_DEVICE void gemmKernel(gptr<const TA> a, gptr<const TW> w,
     return; // a grid larger than the formula: nothing to do, no barrier yet
   long left = M - row0;
   int rowsValid = left < BM ? int(left) : BM;
-  gemmTile<TA, TW, TC, TS, TBias, kQuant, BM, BN, BK, kStages, kWarpsM,
-           kWarpsN>(a + row0 * K, rowsValid, w, 0, scales, bias, c + row0 * N,
+  long ldc = kSwiGLU ? N / 2 : N;
+  gemmTile<TA, TW, TC, TS, TBias, kQuant, BM, BN, BK, kStages, kWarpsM, kWarpsN,
+           kSwiGLU>(a + row0 * K, rowsValid, w, 0, scales, bias, c + row0 * ldc,
                     col0, N, K, quantBlockRows, quantBlockCols);
 }
 
@@ -669,8 +805,10 @@ DS_DEVICE void gemmKernel(gptr<const TA> a, gptr<const TW> w,
 /// (dense or quantized as in gemmKernel), scales [E, ceil(N / bR), ceil(K /
 /// bC)] or null, offsets [E + 1] int32 on the device. Grid (ceil((R + E ·
 /// (BM − 1)) / BM), ceil(N / BN)), block kWarpsM · kWarpsN · 32.
+/// kSwiGLU: each w[e] is [gate; up] as in gemmKernel and c is [R, N / 2].
 template <class TA, class TW, class TC, class TS, GemmQuant kQuant, int BM,
-          int BN, int BK, int kStages, int kWarpsM, int kWarpsN>
+          int BN, int BK, int kStages, int kWarpsM, int kWarpsN,
+          bool kSwiGLU = false>
 DS_DEVICE void groupedGemmKernel(gptr<const TA> rows, gptr<const TW> w,
                                  gptr<const int> offsets, gptr<const TS> scales,
                                  gptr<TC> c, long R, int E, int N, int K,
@@ -715,10 +853,11 @@ DS_DEVICE void groupedGemmKernel(gptr<const TA> rows, gptr<const TW> w,
                          ? 0
                          : long((N + quantBlockRows - 1) / quantBlockRows) *
                                ((K + quantBlockCols - 1) / quantBlockCols);
-  gemmTile<TA, TW, TC, TS, float, kQuant, BM, BN, BK, kStages, kWarpsM,
-           kWarpsN>(rows + begin * K, rowsValid, w, long(expert) * N * K,
+  long ldc = kSwiGLU ? N / 2 : N;
+  gemmTile<TA, TW, TC, TS, float, kQuant, BM, BN, BK, kStages, kWarpsM, kWarpsN,
+           kSwiGLU>(rows + begin * K, rowsValid, w, long(expert) * N * K,
                     scales ? scales + expert * sliceScales : scales,
-                    gptr<const float>(nullptr), c + begin * N, col0, N, K,
+                    gptr<const float>(nullptr), c + begin * ldc, col0, N, K,
                     quantBlockRows, quantBlockCols);
 }
 

@@ -16,8 +16,17 @@
 //     scale (gemm.cuh); there the ulp bound is against the reference run on
 //     those rounded weights and the true reference is met within 1e-2 of
 //     max |ref|.
+// The fused SwiGLU epilogue (swiglu_* entries, w = [gate; up]) on the sim
+// for bf16 / f16 / f32 activations, fp8 e4m3 (blocks of 128 and of 4 rows),
+// int8 and int4 weights, the register epilogue, and grouped with empty
+// experts; N / 2 in {36, 68, 100} (partial tiles, not a multiple of 8), M in
+// {1, 7, 129}: bit-identical to cpu::swiglu of the unfused entry's results
+// on the two halves, which meet cpu::linear within the tolerances above; the
+// fused result meets cpu::swiglu of the exact references within the ulp
+// bounds above, and for f32 activations is bit-identical to cpu::swiglu of
+// cpu::linear of the two halves.
 // And through NVRTC for sm_90a without local memory (registers and static
-// shared memory printed).
+// shared memory printed; the fused entries next to their unfused twins).
 //
 //===----------------------------------------------------------------------===//
 
@@ -34,6 +43,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <iterator>
 #include <optional>
 #include <random>
@@ -439,6 +449,386 @@ TEST(GroupedGemmKernel, QuantizedWeightsMatchTheReference) {
                25, Quant{QuantScheme::Int8, 32, 32});
 }
 
+//===- the fused SwiGLU epilogue ------------------------------------------===//
+
+/// Rows [h · R / 2, (h + 1) · R / 2) of every [R, C] slice of `t` (the gate
+/// half for h = 0, the up half for h = 1).
+Tensor halfRows(const Tensor &t, int h) {
+  int64_t r = t.dim(-2), c = t.dim(-1), lead = t.numel() / (r * c);
+  ds::cpu::Shape shape = t.shape();
+  shape[shape.size() - 2] = r / 2;
+  std::vector<float> fv;
+  std::vector<int64_t> iv;
+  for (int64_t e = 0; e < lead; ++e)
+    for (int64_t i = 0; i < r / 2; ++i)
+      for (int64_t j = 0; j < c; ++j) {
+        size_t at = size_t((e * r + h * (r / 2) + i) * c + j);
+        if (t.isFloat())
+          fv.push_back(t.f()[at]);
+        else
+          iv.push_back(t.i()[at]);
+      }
+  return t.isFloat() ? Tensor::floats(t.dtype(), shape, fv)
+                     : Tensor::ints(t.dtype(), shape, iv);
+}
+
+/// The gate (h = 0) or up (h = 1) half of a fused weight [..., N, K] and of
+/// its scales (N / 2 a multiple of the block rows).
+Weight halfOf(const Weight &w, int h) {
+  Weight out;
+  out.w = halfRows(w.w, h);
+  if (w.scales)
+    out.scales = halfRows(*w.scales, h);
+  return out;
+}
+
+/// ds::cpu::swiglu of two results of type `out`, as its encoded bytes.
+std::vector<uint8_t> swigluBytes(DType out, const Tensor &gate,
+                                 const Tensor &up) {
+  auto y = ds::cpu::swiglu(gate, up, out);
+  EXPECT_TRUE(y.ok()) << y.message();
+  return y.ok() ? y->encode() : std::vector<uint8_t>{};
+}
+
+/// Expects `y` and `want` (bytes of `out`) to be identical, naming the
+/// first difference.
+void expectSameBits(DType out, const std::vector<uint8_t> &y,
+                    const std::vector<uint8_t> &want, const std::string &what) {
+  ASSERT_EQ(y.size(), want.size()) << what;
+  std::vector<float> yv = decode(out, y), wv = decode(out, want);
+  size_t differ = 0, first = 0;
+  size_t width = widthOf(out);
+  for (size_t i = 0; i < yv.size(); ++i)
+    if (std::memcmp(&y[i * width], &want[i * width], width) != 0 &&
+        differ++ == 0)
+      first = i;
+  EXPECT_EQ(differ, 0u) << what << ": first at element " << first << ", "
+                        << (differ ? yv[first] : 0.0f) << " vs "
+                        << (differ ? wv[first] : 0.0f);
+}
+
+/// The references of one half (gate or up) of a fused weight: `truth` the
+/// reference proper, `exact` the reference on the weights the kernel
+/// multiplies (roundedWeight; `truth` where the kernel does not round).
+struct HalfReference {
+  Tensor truth, exact;
+};
+
+/// The checks of a fused SwiGLU result `y` (bytes of `out`, [rows, N / 2])
+/// given the unfused entry's results on the halves, yGate and yUp:
+///   - yGate and yUp against their references with expectClose (the
+///     tolerances of the unfused tests);
+///   - y bit for bit against cpu::swiglu(yGate, yUp): the fused epilogue
+///     computes what the unfused kernels and moe.swiglu compute;
+///   - y against cpu::swiglu of the exact references with expectClose's
+///     ulp bounds, and for f32 activations (the FFMA path) bit for bit
+///     against cpu::swiglu of the references proper.
+void expectSwiGLU(DType a, DType out, ds::cpu::Shape shape,
+                  const std::vector<uint8_t> &y,
+                  const std::vector<uint8_t> &yGate,
+                  const std::vector<uint8_t> &yUp, const HalfReference &gate,
+                  const HalfReference &up, const std::string &what) {
+  std::vector<float> g = decode(out, yGate), u = decode(out, yUp);
+  expectClose(out, g, gate.exact, gate.truth, what + " (gate)");
+  expectClose(out, u, up.exact, up.truth, what + " (up)");
+  expectSameBits(out, y,
+                 swigluBytes(out, Tensor::floats(out, shape, g),
+                             Tensor::floats(out, shape, u)),
+                 what + " vs swiglu of the unfused kernel");
+  auto composed = [&](const Tensor &gt, const Tensor &ut) {
+    auto r = ds::cpu::swiglu(gt, ut, out);
+    EXPECT_TRUE(r.ok()) << r.message();
+    return r.ok() ? *r : Tensor();
+  };
+  Tensor exact = composed(gate.exact, up.exact);
+  expectClose(out, decode(out, y), exact, exact, what);
+  if (a == DType::F32)
+    expectSameBits(out, y, composed(gate.truth, up.truth).encode(),
+                   what + " vs the reference");
+}
+
+/// One sim launch of a gemm entry: c [M, cols] of TC for `x` [M, K] and the
+/// weight `w` [N, K] (N weight rows; cols = N, or N / 2 with the SwiGLU
+/// epilogue), no bias.
+template <class TA, class TW, class TC, class TS, class TB>
+std::vector<uint8_t> simGemm(GemmFn<TA, TW, TC, TS, TB> fn, const char *entry,
+                             const GemmCase &g, const Tensor &x,
+                             const Weight &w, int cols,
+                             const std::optional<Quant> &quant, uint64_t seed) {
+  long m = long(x.dim(0));
+  int n = int(w.w.dim(0)), k = int(x.dim(1));
+  Buffers b;
+  b.dev.options().seed = seed;
+  const void *px = b.in(x.encode(), "a");
+  const void *pw = b.in(w.w.encode(), "w");
+  const void *ps = w.scales ? b.in(w.scales->encode(), "scales") : nullptr;
+  // 0xff bytes: NaN if unwritten.
+  std::vector<uint8_t> out(size_t(m) * cols * widthOf(g.c), 0xff);
+  EXPECT_TRUE(b.dev.registerBuffer(out.data(), out.size(), "c").ok());
+  unsigned gx = unsigned((m + g.bm - 1) / g.bm);
+  unsigned gy = unsigned((n + g.bn - 1) / g.bn);
+  ds::Status st = ds::sim::launch(
+      b.dev, fn, entry, {gx, gy}, {unsigned(g.threads)}, 0,
+      static_cast<const TA *>(px), static_cast<const TW *>(pw),
+      static_cast<const TS *>(ps), static_cast<const TB *>(nullptr),
+      reinterpret_cast<TC *>(out.data()), m, n, k,
+      int(quant ? quant->blockRows : 0), int(quant ? quant->blockCols : 0));
+  EXPECT_TRUE(st.ok()) << entry << ": " << st.message();
+  return out;
+}
+
+/// The fused entry `fused` (w = [gate; up], N weight rows) on the sim, and
+/// the unfused entry `plain` (the same configuration) on each half, checked
+/// by expectSwiGLU against cpu::linear of each half.
+template <class TA, class TW, class TC, class TS, class TB>
+void runSwiGLU(GemmFn<TA, TW, TC, TS, TB> fused,
+               GemmFn<TA, TW, TC, TS, TB> plain, const char *plainEntry,
+               const GemmCase &g, Shape3 s, Quant quantBlock, uint64_t seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::optional<Quant> quant = quantOf(g, quantBlock);
+  int half = s.n / 2;
+  std::vector<float> xv(size_t(s.m) * s.k);
+  for (float &v : xv)
+    v = normal(rng);
+  Tensor x = Tensor::floats(g.a, {s.m, s.k}, xv);
+  Weight w = randomWeight(rng, g.w, g.scales, quant, {s.n, s.k});
+  Weight gate = halfOf(w, 0), up = halfOf(w, 1);
+
+  std::vector<uint8_t> y = simGemm(fused, g.entry, g, x, w, half, quant, seed);
+  std::vector<uint8_t> yGate =
+      simGemm(plain, plainEntry, g, x, gate, half, quant, seed);
+  std::vector<uint8_t> yUp =
+      simGemm(plain, plainEntry, g, x, up, half, quant, seed);
+
+  bool rounds = g.a != DType::F32 && (quant || g.w != g.a);
+  auto reference = [&](const Weight &h) {
+    auto truth = ds::cpu::linear(x, h.w, h.scales ? &*h.scales : nullptr,
+                                 nullptr, quant, g.c);
+    EXPECT_TRUE(truth.ok()) << truth.message();
+    HalfReference r{truth.ok() ? *truth : Tensor(), Tensor()};
+    r.exact = r.truth;
+    if (rounds) {
+      auto e = ds::cpu::linear(x, roundedWeight(h, quant, g.a), nullptr,
+                               nullptr, std::nullopt, g.c);
+      EXPECT_TRUE(e.ok()) << e.message();
+      if (e.ok())
+        r.exact = *e;
+    }
+    return r;
+  };
+
+  char what[160];
+  std::snprintf(what, sizeof what, "%s M=%ld N=%d K=%d block=%lldx%lld",
+                g.entry, s.m, s.n, s.k, (long long)quantBlock.blockRows,
+                (long long)quantBlock.blockCols);
+  expectSwiGLU(g.a, g.c, {s.m, half}, y, yGate, yUp, reference(gate),
+               reference(up), std::string(what) + ", " + plainEntry);
+}
+
+/// Weight rows N = 2 · (N / 2): N / 2 in {36, 100, 68, 128} is a partial
+/// tile of 32 and 64 output columns and not a multiple of 8 except 128; M
+/// in {1, 7, 129}; K = 37 takes the scalar path.
+constexpr Shape3 kSwiGLUShapes[] = {
+    {1, 72, 40}, {7, 200, 40}, {129, 136, 64}, {129, 256, 64}, {7, 72, 37}};
+
+template <class Fn>
+void runSwiGLUShapes(Fn fused, Fn plain, const char *plainEntry,
+                     const GemmCase &g, uint64_t seed, Quant block = Quant{}) {
+  int i = 0;
+  for (Shape3 s : kSwiGLUShapes)
+    runSwiGLU(fused, plain, plainEntry, g, s, block, seed + i++);
+}
+
+TEST(GemmSwiGLUKernel, Bf16MatchesTheReference) {
+  runSwiGLUShapes(
+      swiglu_bf16_128, gemm_bf16_128, "gemm_bf16_128",
+      {"swiglu_bf16_128", BF, BF, BF, F, BF, kNone, false, 128, 128, 256}, 40);
+}
+
+TEST(GemmSwiGLUKernel, F16MatchesTheReference) {
+  runSwiGLUShapes(swiglu_f16_64, gemm_f16_64, "gemm_f16_64",
+                  {"swiglu_f16_64", H, H, H, F, F, kNone, false, 64, 64, 128},
+                  41);
+}
+
+TEST(GemmSwiGLUKernel, F32MatchesTheReference) {
+  runSwiGLUShapes(swiglu_f32_64, gemm_f32_64, "gemm_f32_64",
+                  {"swiglu_f32_64", F, F, F, F, F, kNone, false, 64, 64, 128},
+                  42);
+  runSwiGLUShapes(
+      swiglu_f32_128_k16, gemm_f32_128_k16, "gemm_f32_128_k16",
+      {"swiglu_f32_128_k16", F, F, F, F, F, kNone, false, 128, 128, 256}, 43);
+}
+
+TEST(GemmSwiGLUKernel, Fp8WeightsMatchTheReference) {
+  GemmCase bf{"swiglu_bf16_fp8_128", BF,   DType::F8E4M3, BF,  F,  BF,
+              QuantScheme::FP8E4M3,  true, 128,           128, 256};
+  // Blocks of 128 x 128: N / 2 = 128 and 256; K = 200 ends in a partial
+  // block.
+  const Shape3 block128[] = {{1, 256, 256}, {129, 256, 200}, {7, 512, 128}};
+  int i = 0;
+  for (Shape3 s : block128)
+    runSwiGLU(swiglu_bf16_fp8_128, gemm_bf16_fp8_128, "gemm_bf16_fp8_128", bf,
+              s, Quant{}, 44 + i++);
+  // Blocks of 4 rows: several scales per tile, both halves' own.
+  runSwiGLUShapes(swiglu_bf16_fp8_128, gemm_bf16_fp8_128, "gemm_bf16_fp8_128",
+                  bf, 50, Quant{QuantScheme::FP8E4M3, 4, 12});
+  GemmCase f{"swiglu_f32_fp8_64",
+             F,
+             DType::F8E4M3,
+             F,
+             F,
+             F,
+             QuantScheme::FP8E4M3,
+             true,
+             64,
+             64,
+             128};
+  runSwiGLUShapes(swiglu_f32_fp8_64, gemm_f32_fp8_64, "gemm_f32_fp8_64", f, 55,
+                  Quant{QuantScheme::FP8E4M3, 4, 20});
+}
+
+TEST(GemmSwiGLUKernel, IntWeightsMatchTheReference) {
+  GemmCase i8{"swiglu_bf16_int8_64", BF,   DType::I8, BF, BF, F,
+              QuantScheme::Int8,     true, 64,        64, 128};
+  // Column blocks of whole 16-byte chunks (one scale a chunk), then with
+  // boundaries inside a chunk (a scale per element).
+  runSwiGLUShapes(swiglu_bf16_int8_64, gemm_bf16_int8_64, "gemm_bf16_int8_64",
+                  i8, 60, Quant{QuantScheme::Int8, 4, 32});
+  GemmCase i4{"swiglu_f16_int4_64", H,    DType::I4, H,  F,  H,
+              QuantScheme::Int4,    true, 64,        64, 128};
+  runSwiGLUShapes(swiglu_f16_int4_64, gemm_f16_int4_64, "gemm_f16_int4_64", i4,
+                  65, Quant{QuantScheme::Int4, 2, 64});
+  runSwiGLUShapes(swiglu_f16_int4_64, gemm_f16_int4_64, "gemm_f16_int4_64", i4,
+                  70, Quant{QuantScheme::Int4, 4, 20});
+}
+
+/// One sim launch of a grouped entry: c [R, cols] for `rows` [R, K], the
+/// experts' `offsets` and the weight [E, N, K].
+template <class TA, class TW, class TC, class TS>
+std::vector<uint8_t>
+simGrouped(GroupedFn<TA, TW, TC, TS> fn, const char *entry, const GemmCase &g,
+           const Tensor &rows, const Tensor &offsets, const Weight &w, int cols,
+           const std::optional<Quant> &quant, uint64_t seed) {
+  long r = long(rows.dim(0));
+  int e = int(w.w.dim(0)), n = int(w.w.dim(1)), k = int(rows.dim(1));
+  Buffers b;
+  b.dev.options().seed = seed;
+  const void *px = b.in(rows.encode(), "rows");
+  const void *pw = b.in(w.w.encode(), "w");
+  const void *po = b.in(offsets.encode(), "offsets");
+  const void *ps = w.scales ? b.in(w.scales->encode(), "scales") : nullptr;
+  // 0xff bytes: NaN if unwritten.
+  std::vector<uint8_t> out(size_t(r) * cols * widthOf(g.c), 0xff);
+  EXPECT_TRUE(b.dev.registerBuffer(out.data(), out.size(), "c").ok());
+  unsigned gx = unsigned((r + long(e) * (g.bm - 1) + g.bm - 1) / g.bm);
+  unsigned gy = unsigned((n + g.bn - 1) / g.bn);
+  ds::Status st = ds::sim::launch(
+      b.dev, fn, entry, {gx, gy}, {unsigned(g.threads)}, 0,
+      static_cast<const TA *>(px), static_cast<const TW *>(pw),
+      static_cast<const int *>(po), static_cast<const TS *>(ps),
+      reinterpret_cast<TC *>(out.data()), r, e, n, k,
+      int(quant ? quant->blockRows : 0), int(quant ? quant->blockCols : 0));
+  EXPECT_TRUE(st.ok()) << entry << ": " << st.message();
+  return out;
+}
+
+/// runSwiGLU for the grouped kernel: w [E, N, K] with w[e] = [gate_e; up_e].
+template <class TA, class TW, class TC, class TS>
+void runGroupedSwiGLU(GroupedFn<TA, TW, TC, TS> fused,
+                      GroupedFn<TA, TW, TC, TS> plain, const char *plainEntry,
+                      const GemmCase &g, const std::vector<int> &counts, int N,
+                      int K, Quant quantBlock, uint64_t seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::optional<Quant> quant = quantOf(g, quantBlock);
+  int E = int(counts.size()), half = N / 2;
+  std::vector<int64_t> offs{0};
+  for (int n : counts)
+    offs.push_back(offs.back() + n);
+  long R = long(offs.back());
+  std::vector<float> xv(size_t(R) * K);
+  for (float &v : xv)
+    v = normal(rng);
+  Tensor rows = Tensor::floats(g.a, {R, K}, xv);
+  Tensor offsets = Tensor::ints(DType::I32, {E + 1}, offs);
+  Weight w = randomWeight(rng, g.w, g.scales, quant, {E, N, K});
+  Weight gate = halfOf(w, 0), up = halfOf(w, 1);
+
+  std::vector<uint8_t> y =
+      simGrouped(fused, g.entry, g, rows, offsets, w, half, quant, seed);
+  std::vector<uint8_t> yGate =
+      simGrouped(plain, plainEntry, g, rows, offsets, gate, half, quant, seed);
+  std::vector<uint8_t> yUp =
+      simGrouped(plain, plainEntry, g, rows, offsets, up, half, quant, seed);
+
+  bool rounds = g.a != DType::F32 && (quant || g.w != g.a);
+  auto reference = [&](const Weight &h) {
+    auto truth = ds::cpu::groupedMatmul(
+        rows, h.w, offsets, h.scales ? &*h.scales : nullptr, quant, g.c);
+    EXPECT_TRUE(truth.ok()) << truth.message();
+    HalfReference r{truth.ok() ? *truth : Tensor(), Tensor()};
+    r.exact = r.truth;
+    if (rounds) {
+      auto e = ds::cpu::groupedMatmul(rows, roundedWeight(h, quant, g.a),
+                                      offsets, nullptr, std::nullopt, g.c);
+      EXPECT_TRUE(e.ok()) << e.message();
+      if (e.ok())
+        r.exact = *e;
+    }
+    return r;
+  };
+
+  std::string what = std::string(g.entry) + " E=" + std::to_string(E) +
+                     " R=" + std::to_string(R) + " N=" + std::to_string(N) +
+                     " K=" + std::to_string(K) + ", " + plainEntry;
+  expectSwiGLU(g.a, g.c, {R, half}, y, yGate, yUp, reference(gate),
+               reference(up), what);
+}
+
+/// kGroups (empty experts, one expert with every row, a tile plus one row,
+/// single rows) with N / 2 in {36, 100, 20}.
+template <class Fn>
+void runSwiGLUGroups(Fn fused, Fn plain, const char *plainEntry,
+                     const GemmCase &g, uint64_t seed, Quant block = Quant{}) {
+  const int shapes[][2] = {{72, 40}, {200, 64}, {40, 37}};
+  for (size_t i = 0; i < 3; ++i)
+    runGroupedSwiGLU(fused, plain, plainEntry, g, kGroups[i], shapes[i][0],
+                     shapes[i][1], block, seed + i);
+}
+
+TEST(GroupedGemmSwiGLUKernel, Bf16MatchesTheReference) {
+  runSwiGLUGroups(grouped_swiglu_bf16_128, grouped_bf16_128, "grouped_bf16_128",
+                  {"grouped_swiglu_bf16_128", BF, BF, BF, F, F, kNone, false,
+                   128, 128, 256},
+                  70);
+}
+
+TEST(GroupedGemmSwiGLUKernel, F32MatchesTheReference) {
+  runSwiGLUGroups(
+      grouped_swiglu_f32_64, grouped_f32_64, "grouped_f32_64",
+      {"grouped_swiglu_f32_64", F, F, F, F, F, kNone, false, 64, 64, 128}, 73);
+}
+
+TEST(GroupedGemmSwiGLUKernel, QuantizedWeightsMatchTheReference) {
+  GemmCase fp8{"grouped_swiglu_bf16_fp8_128", BF,   DType::F8E4M3, BF,  F,  F,
+               QuantScheme::FP8E4M3,          true, 128,           128, 256};
+  // Blocks of 128 x 128 (N / 2 = 128), then of 4 x 12 (column boundaries
+  // inside a 16-byte chunk).
+  runGroupedSwiGLU(grouped_swiglu_bf16_fp8_128, grouped_bf16_fp8_128,
+                   "grouped_bf16_fp8_128", fp8, kGroups[0], 256, 160, Quant{},
+                   76);
+  runSwiGLUGroups(grouped_swiglu_bf16_fp8_128, grouped_bf16_fp8_128,
+                  "grouped_bf16_fp8_128", fp8, 77,
+                  Quant{QuantScheme::FP8E4M3, 4, 12});
+  runSwiGLUGroups(grouped_swiglu_f32_int8_64, grouped_f32_int8_64,
+                  "grouped_f32_int8_64",
+                  {"grouped_swiglu_f32_int8_64", F, DType::I8, F, F, F,
+                   QuantScheme::Int8, true, 64, 64, 128},
+                  80, Quant{QuantScheme::Int8, 4, 32});
+}
+
 //===- configurations and NVRTC -------------------------------------------===//
 
 TEST(GemmKernel, ConfigurationsTheCodeGeneratorMayPick) {
@@ -459,6 +849,21 @@ TEST(GemmKernel, ConfigurationsTheCodeGeneratorMayPick) {
   // A warp tile of tensor cores is a multiple of 16 x 16.
   static_assert(!ds::gemmSupports<__half, __half, GemmQuant::None, 64, 64, 32,
                                   3, 8, 1>());
+  // The SwiGLU epilogue: the code generator's tiles, and a warp N extent of
+  // whole 16-row groups (8 gate + 8 up rows), which FFMA alone does not need.
+  static_assert(ds::gemmSupports<__nv_bfloat16, __nv_bfloat16, GemmQuant::None,
+                                 128, 128, 32, 3, 2, 4, true>());
+  static_assert(
+      ds::gemmSupports<__nv_bfloat16, unsigned char, GemmQuant::Fp8E4M3, 128,
+                       128, 32, 3, 2, 4, true>());
+  static_assert(ds::gemmSupports<float, float, GemmQuant::None, 64, 64, 32, 3,
+                                 2, 2, true>());
+  static_assert(
+      ds::gemmSupports<float, float, GemmQuant::None, 64, 32, 32, 3, 2, 4>());
+  static_assert(!ds::gemmSupports<float, float, GemmQuant::None, 64, 32, 32, 3,
+                                  2, 4, true>());
+  static_assert(!ds::gemmSupports<float, float, GemmQuant::None, 64, 96, 32, 3,
+                                  2, 4, true>());
   static_assert(
       !ds::gemmSupports<float, double, GemmQuant::None, 64, 64, 32, 3, 2, 2>());
   SUCCEED();
@@ -494,6 +899,25 @@ TEST(GemmKernel, CompilesWithNvrtcWithoutLocalMemory) {
     printResources(entries[i], *k);
     expectNoLocalMemory(entries[i], *k);
   }
+}
+
+TEST(GemmSwiGLUKernel, CompilesWithNvrtcWithoutLocalMemory) {
+  // Each fused entry after its unfused twin: the registers side by side.
+  const char *entries[] = {"gemm_bf16_128",       "swiglu_bf16_128",
+                           "gemm_f32_64",         "swiglu_f32_64",
+                           "gemm_bf16_fp8_128",   "swiglu_bf16_fp8_128",
+                           "gemm_f16_int4_64",    "swiglu_f16_int4_64",
+                           "gemm_f32_128_k16",    "swiglu_f32_128_k16",
+                           "grouped_bf16_128",    "grouped_swiglu_bf16_128",
+                           "grouped_f32_int8_64", "grouped_swiglu_f32_int8_64"};
+  expectEntriesCompile(
+      readFile(DS_GEMM_KERNELS), entries, kMaxStaticSmem,
+      [&](size_t i, const ds::codegen::CompiledKernel &k) {
+        if (std::string(entries[i]).find("f32_") == std::string::npos) {
+          EXPECT_NE(k.ptx.find("mma.sync.aligned.m16n8k16"), std::string::npos)
+              << entries[i];
+        }
+      });
 }
 
 } // namespace
