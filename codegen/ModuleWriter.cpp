@@ -12,6 +12,7 @@
 #include "dialects/moe/MoeAttrConversion.h"
 #include "dialects/moe/MoeDialect.h"
 #include "dialects/moe/MoeParameterTable.h"
+#include "dialects/moe/MoePassRecord.h"
 #include "dialects/moe/MoeStorageTypes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -314,6 +315,10 @@ ds::codegen::buildModule(ModuleOp module,
   if (out.model.empty() && module.getSymName())
     out.model = module.getSymName()->str();
   out.limits = moe::tokenLimits(module);
+  FailureOr<std::vector<ds::PassRecord>> passes = moe::passRecords(module);
+  if (failed(passes))
+    return failure();
+  out.passes = std::move(*passes);
 
   llvm::Expected<ds::ParameterTable> table = moe::parameterTable(module);
   if (!table)

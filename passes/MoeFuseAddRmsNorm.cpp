@@ -7,6 +7,7 @@
 #include "passes/Passes.h"
 
 #include "dialects/moe/MoeOps.h"
+#include "dialects/moe/MoePassRecord.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Dominance.h"
@@ -68,10 +69,12 @@ struct MoeFuseAddRmsNormPass
     getOperation()->walk([&](RMSNormOp norm) { norms.push_back(norm); });
     DominanceInfo &dom = getAnalysis<DominanceInfo>();
     IRRewriter rewriter(&getContext());
-    bool changed = false;
+    int64_t fused = 0;
     for (RMSNormOp norm : norms)
-      changed |= succeeded(fuse(norm, dom, rewriter));
-    if (!changed)
+      fused += succeeded(fuse(norm, dom, rewriter));
+    ds::moe::recordPass(getOperation(), getArgument(),
+                        {{"chains-fused", fused}});
+    if (fused == 0)
       markAllAnalysesPreserved();
   }
 };

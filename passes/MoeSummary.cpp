@@ -7,6 +7,7 @@
 #include "passes/Passes.h"
 
 #include "dialects/moe/MoeOps.h"
+#include "dialects/moe/MoePassRecord.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/MapVector.h"
@@ -189,6 +190,11 @@ struct MoeSummaryPass : ds::impl::MoeSummaryBase<MoeSummaryPass> {
       }
     });
 
+    FailureOr<std::vector<ds::PassRecord>> passes =
+        ds::moe::passRecords(module);
+    if (failed(passes))
+      return signalPassFailure();
+
     os << "moe summary\n";
     os << "  parameters: " << plural(all.tensors, "tensor") << " (" << keyed
        << " keyed, " << stacked << " stacked), " << formatCount(all.elements)
@@ -221,6 +227,11 @@ struct MoeSummaryPass : ds::impl::MoeSummaryBase<MoeSummaryPass> {
         },
         ",");
     os << "\n";
+    // The model passes that ran (moe.passes), in order.
+    if (passes->empty())
+      os << "  passes: none recorded\n";
+    for (const ds::PassRecord &record : *passes)
+      os << "  pass " << ds::describePassRecord(record) << "\n";
     os.flush();
     markAllAnalysesPreserved();
   }

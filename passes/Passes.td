@@ -176,6 +176,12 @@ def MoeFuseAddRmsNorm : Pass<"moe-fuse-add-rms-norm"> {
     where the add was when the norm's weight is defined there, else the chain
     is left alone.
 
+    Run on a `builtin.module` (as `ds-compile` runs it, on by default:
+    option `fuse-add-rms-norm`, master switch `fusion`), it appends
+    `{name = "moe-fuse-add-rms-norm", statistics = {"chains-fused" = N}}` to
+    the module's `moe.passes` record, which the `.dsb` module keeps and
+    `ds-run --info` and `moe-summary` print.
+
     ```mlir
     %x1 = arith.addf %h, %mlp : tensor<?x64xbf16>
     %n = moe.rms_norm %x1, %w eps(1.0e-06) : tensor<?x64xbf16>, tensor<64xbf16>

@@ -10,11 +10,41 @@
 
 #include "mlir/Pass/PassRegistry.h"
 
+namespace {
+
+using PassSwitch = mlir::detail::PassOptions::Option<bool>;
+
+/// An optimization pass of `ds-compile`: the option that switches it, whether
+/// the `fusion` master switch governs it too, and its constructor.
+struct OptimizationPass {
+  PassSwitch ds::CompilePipelineOptions::*enabled;
+  bool fusion;
+  std::unique_ptr<mlir::Pass> (*create)();
+};
+
+/// The optimization passes of `ds-compile`, in the order they run (all on the
+/// moe IR, before the lowering). A new pass is one option in Pipelines.h and
+/// one line here.
+const OptimizationPass kOptimizationPasses[] = {
+    {&ds::CompilePipelineOptions::fuseAddRmsNorm, /*fusion=*/true,
+     [] { return ds::createMoeFuseAddRmsNorm(); }},
+};
+
+} // namespace
+
 void ds::buildCompilePipeline(mlir::OpPassManager &pm,
                               const CompilePipelineOptions &options) {
+  for (const OptimizationPass &pass : kOptimizationPasses)
+    if (options.*pass.enabled && (!pass.fusion || options.fusion))
+      pm.addPass(pass.create());
   MoeLowerToKernelsOptions lower;
   lower.target = options.target;
   pm.addPass(createMoeLowerToKernels(lower));
+  buildKernelPipeline(pm, options);
+}
+
+void ds::buildKernelPipeline(mlir::OpPassManager &pm,
+                             const CompilePipelineOptions &options) {
   KernelSelectConfigsOptions select;
   select.tuningTable = options.tuningTable;
   pm.addPass(createKernelSelectConfigs(select));
@@ -26,7 +56,9 @@ void ds::buildCompilePipeline(mlir::OpPassManager &pm,
 void ds::registerDSPipelines() {
   mlir::PassPipelineRegistration<CompilePipelineOptions>(
       "ds-compile",
-      "Lowers moe IR to planned kernel IR: moe-lower-to-kernels, "
+      "Compiles moe IR to planned kernel IR: the optimization passes "
+      "(moe-fuse-add-rms-norm; each switched by its option, the fusion "
+      "passes together by `fusion`), then moe-lower-to-kernels, "
       "kernel-select-configs, kernel-plan-buffers (what `ds-opt -o x.dsb` "
       "runs before writing the module)",
       buildCompilePipeline);

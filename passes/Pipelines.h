@@ -30,12 +30,32 @@ struct CompilePipelineOptions
       llvm::cl::desc("The token count the buffer plan is sized for (default: "
                      "the module's moe.max_tokens, else 4096)"),
       llvm::cl::init(0)};
+
+  // The optimization passes (moe -> moe, before the lowering). Each is one
+  // option here and one line of the table in Pipelines.cpp; a fusion pass
+  // runs when both `fusion` and its own option are true.
+  Option<bool> fusion{
+      *this, "fusion",
+      llvm::cl::desc("Run the fusion passes (false: none of them, whatever "
+                     "their own options say)"),
+      llvm::cl::init(true)};
+  Option<bool> fuseAddRmsNorm{
+      *this, "fuse-add-rms-norm",
+      llvm::cl::desc("Run moe-fuse-add-rms-norm (a fusion pass)"),
+      llvm::cl::init(true)};
 };
 
-/// moe IR -> planned kernel IR: moe-lower-to-kernels, kernel-select-configs,
-/// kernel-plan-buffers.
+/// moe IR -> planned kernel IR: the optimization passes the options enable
+/// (today moe-fuse-add-rms-norm), then moe-lower-to-kernels,
+/// kernel-select-configs, kernel-plan-buffers.
 void buildCompilePipeline(mlir::OpPassManager &pm,
                           const CompilePipelineOptions &options);
+
+/// The kernel-IR tail of `ds-compile` (kernel-select-configs,
+/// kernel-plan-buffers) with its options: what `ds-opt -o x.dsb` runs on
+/// kernel IR that is not planned yet.
+void buildKernelPipeline(mlir::OpPassManager &pm,
+                         const CompilePipelineOptions &options);
 
 /// Registers `ds-compile`.
 void registerDSPipelines();

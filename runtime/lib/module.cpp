@@ -118,6 +118,19 @@ std::string formatGridDim(const GridDim &g) {
   return "ceil((" + n + ") / " + std::to_string(g.divisor) + ")";
 }
 
+std::string describePassRecord(const PassRecord &record) {
+  std::string out = record.name + ":";
+  if (record.statistics.empty())
+    return out + " nothing to report";
+  for (size_t i = 0; i < record.statistics.size(); ++i) {
+    std::string words = record.statistics[i].name;
+    std::replace(words.begin(), words.end(), '-', ' ');
+    out += (i ? ", " : " ") + std::to_string(record.statistics[i].value) + " " +
+           words;
+  }
+  return out;
+}
+
 int elementwiseArity(ElementwiseFn fn) {
   return fn == ElementwiseFn::Neg || fn == ElementwiseFn::Cast ? 1 : 2;
 }

@@ -474,6 +474,21 @@ public:
         if (!entry(es->Get(i), out.entries[i], cat("entries[", i, "]")))
           return false;
     }
+    if (const auto *ps = m->passes()) {
+      if (!charge(ps->size() * sizeof(PassRecord)))
+        return false;
+      for (const fb::PassRecord *p : *ps) {
+        PassRecord r;
+        r.name = str(p->name());
+        if (const auto *stats = p->statistics()) {
+          if (!charge(stats->size() * sizeof(PassStatistic)))
+            return false;
+          for (const fb::PassStatistic *st : *stats)
+            r.statistics.push_back({str(st->name()), st->value()});
+        }
+        out.passes.push_back(std::move(r));
+      }
+    }
     return Error.ok();
   }
 

@@ -247,8 +247,19 @@ public:
     for (const EntryPoint &e : m.entries)
       entries.push_back(entry(e));
     auto es = B.CreateVector(entries);
+    std::vector<Offset<fb::PassRecord>> passes;
+    for (const PassRecord &p : m.passes) {
+      auto name = str(p.name);
+      std::vector<Offset<fb::PassStatistic>> stats;
+      for (const PassStatistic &st : p.statistics)
+        stats.push_back(fb::CreatePassStatistic(B, str(st.name), st.value));
+      passes.push_back(fb::CreatePassRecord(B, name, B.CreateVector(stats)));
+    }
+    Offset<flatbuffers::Vector<Offset<fb::PassRecord>>> pr = 0;
+    if (!passes.empty())
+      pr = B.CreateVector(passes);
     auto root = fb::CreateModule(B, m.formatVersion, producer, target, model,
-                                 limits, ps, ks, es);
+                                 limits, ps, ks, es, pr);
     fb::FinishModuleBuffer(B, root);
   }
 };

@@ -80,6 +80,9 @@ TEST(Module, RoundTripIsExact) {
   // A parameter joined from two checkpoint tensors (the "concat" transform).
   m.parameters[2].concatKeys = {"proj.bias.up"};
   m.parameters[2].concatRows = {8, 8};
+  // The pass records (moe.passes), one without statistics.
+  m.passes.push_back({"moe-fuse-add-rms-norm", {{"chains-fused", 4}}});
+  m.passes.push_back({"moe-other", {}});
 
   std::vector<uint8_t> bytes = bytesOf(m);
   ASSERT_FALSE(bytes.empty());
@@ -106,6 +109,10 @@ TEST(Module, RoundTripIsExact) {
   EXPECT_EQ(p.parameters[2].concatKeys, m.parameters[2].concatKeys);
   EXPECT_EQ(p.parameters[2].concatRows, m.parameters[2].concatRows);
   EXPECT_TRUE(p.parameters[1].concatKeys.empty());
+  ASSERT_EQ(p.passes.size(), 2u);
+  EXPECT_EQ(describePassRecord(p.passes[0]),
+            "moe-fuse-add-rms-norm: 4 chains fused");
+  EXPECT_EQ(describePassRecord(p.passes[1]), "moe-other: nothing to report");
   const EntryPoint &e = p.entries[0];
   EXPECT_EQ(e.name, "forward");
   EXPECT_EQ(e.plan.maxTokens, 64);
@@ -121,6 +128,18 @@ TEST(Module, RoundTripIsExact) {
   EXPECT_EQ(copy.srcStrides, (std::vector<int64_t>{1, 2, 1}));
   EXPECT_EQ(copy.sizes[0], Dim::tokens(1));
   EXPECT_EQ(e.buffers[7].kind, BufferKind::View);
+}
+
+TEST(Module, NoPassRecordsLoads) {
+  // A module written before the record existed has no `passes`: it loads
+  // with none, and an empty list is written as no field at all.
+  Module m = sampleModule();
+  std::vector<uint8_t> bytes = bytesOf(m);
+  Expected<Module> parsed = parseModule(bytes.data(), bytes.size());
+  ASSERT_TRUE(parsed.ok()) << parsed.message();
+  EXPECT_TRUE(parsed->passes.empty());
+  m.passes.push_back({"moe-fuse-add-rms-norm", {{"chains-fused", 1}}});
+  EXPECT_GT(bytesOf(m).size(), bytes.size());
 }
 
 TEST(Module, RoundTripEveryOpKind) {

@@ -1,17 +1,21 @@
-// The ds-compile pipeline (moe-lower-to-kernels, kernel-select-configs,
-// kernel-plan-buffers) as a pass pipeline, on a small bf16 decoder layer that
-// lowers to one launch of every kernel op kind (12): embedding, norm, gemm,
+// The ds-compile pipeline (moe-fuse-add-rms-norm, then moe-lower-to-kernels,
+// kernel-select-configs, kernel-plan-buffers) as a pass pipeline, on a small
+// bf16 decoder layer that lowers to one launch of every kernel op kind (12):
+// embedding, norm, gemm,
 // copy (partial-rotary slices and their concat), rope, attention, router,
 // dispatch, grouped_gemm, elementwise, combine, fill. Each case pins the
 // target, that every launch has its configs (ending with the unbounded
 // bucket) and every buffer its offset (Inputs/planned_summary.py counts
 // them), and the plan on the function.
 
-// Default options: sm_90a, heuristic configs, the plan at the module's
-// moe.max_tokens (256).
+// Default options: the fusion passes on, sm_90a, heuristic configs, the plan
+// at the module's moe.max_tokens (256). moe-fuse-add-rms-norm folds the one
+// add feeding a norm (%y2 into the final norm; the post-attention norm is an
+// add_rms_norm already) and records it: 26 launches, the add's slot reused
+// by the norm's sum, so the plan is the unfused one's.
 // RUN: ds-opt %s --ds-compile | FileCheck %s --check-prefix=DEFAULT
 // RUN: ds-opt %s --ds-compile | %python %S/Inputs/planned_summary.py | FileCheck %s --check-prefix=COUNT
-// DEFAULT-LABEL: module attributes {kernel.target = "sm_90a", moe.max_tokens = 256 : i64}
+// DEFAULT-LABEL: module attributes {kernel.target = "sm_90a", moe.max_tokens = 256 : i64, moe.passes = [{name = "moe-fuse-add-rms-norm", statistics = {"chains-fused" = 1 : i64}}]}
 // DEFAULT-LABEL: func.func @forward
 // DEFAULT-SAME: kernel.plan = #kernel.plan<max_tokens = 256, peak_bytes = 196608, naive_bytes = 962816>
 // DEFAULT: kernel.embedding {{.*}}{config = [#kernel.config<max_tokens = 1, variant = "rowwise"
@@ -23,7 +27,7 @@
 // The lm_head (n = 128, k = 64): seven buckets, T <= 1 .. 4096 and any.
 // DEFAULT: kernel.gemm ins(%{{.*}} : memref<?x64xbf16>, memref<128x64xbf16>)
 // DEFAULT-SAME: {config = [#kernel.config<max_tokens = 1, variant = "mma_sync", {{.*}}, #kernel.config<max_tokens = 16, {{.*}}, #kernel.config<max_tokens = 64, {{.*}}, #kernel.config<max_tokens = 256, {{.*}}, #kernel.config<max_tokens = 1024, {{.*}}, #kernel.config<max_tokens = 4096, {{.*}}, #kernel.config<max_tokens = 0, variant = "mma_sync", tile = [128, 128, 32], stages = 3, warps = 8{{.*}}>], epilogue
-// COUNT: @forward: 27 launches (27 with configs ending unbounded) 12 kinds, 30 buffers (30 with offsets)
+// COUNT: @forward: 26 launches (26 with configs ending unbounded) 12 kinds, 30 buffers (30 with offsets)
 
 // The options: target and max-tokens (which wins over moe.max_tokens). The
 // plan is linear in T: 768 bytes per token at the peak in both cases; the
@@ -31,7 +35,7 @@
 // rounded as its slot is).
 // RUN: ds-opt %s --ds-compile="target=sm_80 max-tokens=64" | FileCheck %s --check-prefix=SM80
 // RUN: ds-opt %s --ds-compile="target=sm_80 max-tokens=64" | %python %S/Inputs/planned_summary.py | FileCheck %s --check-prefix=COUNT
-// SM80-LABEL: module attributes {kernel.target = "sm_80", moe.max_tokens = 256 : i64}
+// SM80-LABEL: module attributes {kernel.target = "sm_80", moe.max_tokens = 256 : i64, moe.passes = [{name = "moe-fuse-add-rms-norm", statistics = {"chains-fused" = 1 : i64}}]}
 // SM80-LABEL: func.func @forward
 // SM80-SAME: kernel.plan = #kernel.plan<max_tokens = 64, peak_bytes = 49152, naive_bytes = 240896>
 // SM80: kernel.gemm {{.*}}{config = [#kernel.config<max_tokens = 1, variant = "mma_sync"
@@ -40,7 +44,7 @@
 // heuristics on the lm_head only; the other launches keep theirs.
 // RUN: ds-opt %s --ds-compile=tuning-table=%S/Inputs/tuning-table.json | FileCheck %s --check-prefix=TABLE
 // RUN: ds-opt %s --ds-compile=tuning-table=%S/Inputs/tuning-table.json | %python %S/Inputs/planned_summary.py | FileCheck %s --check-prefix=COUNT
-// TABLE-LABEL: module attributes {kernel.target = "sm_90a", moe.max_tokens = 256 : i64}
+// TABLE-LABEL: module attributes {kernel.target = "sm_90a", moe.max_tokens = 256 : i64, moe.passes = [{name = "moe-fuse-add-rms-norm", statistics = {"chains-fused" = 1 : i64}}]}
 // TABLE-LABEL: func.func @forward
 // TABLE-SAME: kernel.plan = #kernel.plan<max_tokens = 256, peak_bytes = 196608, naive_bytes = 962816>
 // TABLE: kernel.gemm ins(%{{.*}} : memref<?x64xbf16>, memref<64x64xbf16>) {{.*}}variant = "mma_sync", tile = [16, 64, 32], stages = 4
@@ -53,15 +57,32 @@
 // RUN: not ds-opt %s --ds-compile="target=sm_80 tuning-table=%S/Inputs/tuning-table.json" 2>&1 | FileCheck %s --check-prefix=WRONG-TARGET
 // WRONG-TARGET: the tuning table {{.*}}tuning-table.json is for sm_90a, the module for sm_80
 
+// The switches: fusion=false (the master) and fuse-add-rms-norm=false each
+// restore the unfused pipeline: 27 launches (elementwise 4: the add feeding
+// the final norm is back), the same plan, no pass record; an explicit
+// fusion=true is the default. A bad value is an error naming the option.
+// RUN: ds-opt %s --ds-compile=fusion=false | FileCheck %s --check-prefix=OFF
+// RUN: ds-opt %s --ds-compile=fusion=false | %python %S/Inputs/planned_summary.py | FileCheck %s --check-prefix=OFF-COUNT
+// RUN: ds-opt %s --ds-compile=fuse-add-rms-norm=false | %python %S/Inputs/planned_summary.py | FileCheck %s --check-prefix=OFF-COUNT
+// RUN: ds-opt %s "--ds-compile=fusion=false fuse-add-rms-norm=true" | %python %S/Inputs/planned_summary.py | FileCheck %s --check-prefix=OFF-COUNT
+// RUN: ds-opt %s --ds-compile=fusion=true | %python %S/Inputs/planned_summary.py | FileCheck %s --check-prefix=COUNT
+// OFF-LABEL: module attributes {kernel.target = "sm_90a", moe.max_tokens = 256 : i64}
+// OFF-LABEL: func.func @forward
+// OFF-SAME: kernel.plan = #kernel.plan<max_tokens = 256, peak_bytes = 196608, naive_bytes = 962816>
+// OFF-COUNT: @forward: 27 launches (27 with configs ending unbounded) 12 kinds, 30 buffers (30 with offsets)
+// RUN: not ds-opt %s --ds-compile=fusion=maybe 2>&1 | FileCheck %s --check-prefix=BAD-VALUE
+// BAD-VALUE: for the --fusion option: 'maybe' is invalid value for boolean argument
+
 // Without moe.max_tokens the plan is made for 4096 tokens (a layer of
 // examples/, at Mixtral-8x7B's real size).
 // RUN: ds-opt %S/../../examples/mixtral_layer.mlir --ds-compile | FileCheck %s --check-prefix=EXAMPLE
 // RUN: ds-opt %S/../../examples/mixtral_layer.mlir --ds-compile | %python %S/Inputs/planned_summary.py | FileCheck %s --check-prefix=EXAMPLE-COUNT
-// EXAMPLE-LABEL: module attributes {kernel.target = "sm_90a"}
+// EXAMPLE-LABEL: module attributes {kernel.target = "sm_90a", moe.passes = [{name = "moe-fuse-add-rms-norm", statistics = {"chains-fused" = 0 : i64}}]}
 // EXAMPLE-LABEL: func.func @decoder_layer
 // EXAMPLE-SAME: kernel.plan = #kernel.plan<max_tokens = 4096,
 // 2 norm, 4 gemm, 2 rope, attention, router, dispatch, 3 grouped_gemm,
-// swiglu + residual add, combine: 17 launches of 9 kinds.
+// swiglu + residual add, combine: 17 launches of 9 kinds. The layer's last
+// add is its result, no norm follows: nothing to fuse (0 chains recorded).
 // EXAMPLE-COUNT: @decoder_layer: 17 launches (17 with configs ending unbounded) 9 kinds, 21 buffers (21 with offsets)
 
 module attributes {moe.max_tokens = 256 : i64} {

@@ -1,4 +1,17 @@
 // RUN: ds-opt %s --split-input-file --moe-fuse-add-rms-norm | FileCheck %s
+// RUN: ds-opt %s --split-input-file --moe-fuse-add-rms-norm | FileCheck %s --check-prefix=RECORD
+
+// Each run on a module appends its record to moe.passes: the first case
+// fuses one chain; a second run appends a second record, with 0.
+// RECORD: module attributes {moe.passes = [{name = "moe-fuse-add-rms-norm", statistics = {"chains-fused" = 1 : i64}}]}
+// RUN: ds-opt %s --split-input-file --moe-fuse-add-rms-norm --moe-fuse-add-rms-norm | FileCheck %s --check-prefix=TWICE
+// TWICE: module attributes {moe.passes = [{name = "moe-fuse-add-rms-norm", statistics = {"chains-fused" = 1 : i64}}, {name = "moe-fuse-add-rms-norm", statistics = {"chains-fused" = 0 : i64}}]}
+// Nested under the module (on each func.func) the pass may not touch the
+// module: it fuses, and records nothing.
+// RUN: ds-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(moe-fuse-add-rms-norm))' | FileCheck %s --check-prefix=NESTED
+// NESTED-NOT: moe.passes
+// NESTED: moe.add_rms_norm
+// NESTED-NOT: moe.passes
 
 // The numbers on the golden models (bit-identical on the CPU reference,
 // within the tolerances on the sim) and the launches saved: test/golden/fusion.test.

@@ -12,6 +12,7 @@
 // CHECK-NEXT:    attention x2: 4 heads, 2 kv heads, qk 16, v 8, scale 0.25, window sliding 4
 // CHECK-NEXT:    attention x1: 4 heads, 2 kv heads, qk 16, v 8, scale 0.25, window global
 // CHECK-NEXT:    ops: 4 moe.parameter, 3 moe.attention, 1 func.return, 1 func.func
+// CHECK-NEXT:    passes: none recorded
 // The IR itself is printed unchanged after the summary.
 // CHECK:         moe.parameter @a : tensor<16x32xbf16>
 moe.parameter @a : tensor<16x32xbf16> {key = "a.weight"}
@@ -43,4 +44,19 @@ func.func @moe(%x: tensor<?x256xf32>, %g: tensor<8x256xf32>, %b: tensor<8xf32>,
   %w2, %i2 = moe.router %x, %g config(<scoring = softmax, selection = greedy, top_k = 2>) : tensor<?x256xf32>, tensor<8x256xf32> -> tensor<?x2xf32>, tensor<?x2xi32>
   %y = moe.experts %x, %w, %i, %wg, %wu, %wd scales(%sg, %su, %sd) {quant = #moe.quant<fp8_e4m3, block = [128, 128]>} : (tensor<?x256xf32>, tensor<?x2xf32>, tensor<?x2xi32>, tensor<8x128x256xf8E4M3FN>, tensor<8x128x256xf8E4M3FN>, tensor<8x256x128xf8E4M3FN>, tensor<8x1x2xf32>, tensor<8x1x2xf32>, tensor<8x2x1xf32>) -> tensor<?x256xf32>
   return %y : tensor<?x256xf32>
+}
+
+// -----
+
+// The passes that ran (moe.passes, recorded by the passes themselves), in
+// order, each with its statistics.
+
+// CHECK-LABEL: moe summary
+// CHECK:         ops: 1 func.return, 1 func.func
+// CHECK-NEXT:    pass moe-fuse-add-rms-norm: 4 chains fused
+// CHECK-NEXT:    pass moe-other: nothing to report
+module attributes {moe.passes = [{name = "moe-fuse-add-rms-norm", statistics = {"chains-fused" = 4 : i64}}, {name = "moe-other", statistics = {}}]} {
+  func.func @empty() {
+    return
+  }
 }

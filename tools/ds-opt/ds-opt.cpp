@@ -8,10 +8,12 @@
 // printing options).
 //
 // With `-o <file>.dsb` it compiles: it runs the passes named on the command
-// line, then the `ds-compile` pipeline unless the module is already planned
-// kernel IR (kernel IR that is not planned yet, e.g. after
-// `--moe-lower-to-kernels`, gets the rest of it: kernel-select-configs, which
-// keeps the configs already chosen, and kernel-plan-buffers), and writes the
+// line, then the `ds-compile` pipeline with the options of
+// `--ds-compile-options` (fusion and the other optimization passes on by
+// default) unless the module is already planned kernel IR (kernel IR that is
+// not planned yet, e.g. after `--moe-lower-to-kernels`, gets the rest of it:
+// kernel-select-configs, which keeps the configs already chosen, and
+// kernel-plan-buffers), and writes the
 // `.dsb` module (codegen/ModuleWriter.h; a translation, not a pass) with
 // its kernels, compiled by NVRTC (`--no-kernels`: none, for the cpu backend
 // only).
@@ -52,6 +54,12 @@ static llvm::cl::opt<bool> kernelStats(
     llvm::cl::desc("Print the kernel count, the distinct kernels and the "
                    "NVRTC cache hits to stderr"),
     llvm::cl::cat(kModuleCategory));
+static llvm::cl::opt<std::string> compileOptions(
+    "ds-compile-options",
+    llvm::cl::desc("Options of the ds-compile pipeline that -o x.dsb runs, "
+                   "as `--ds-compile=` takes them (e.g. "
+                   "'fusion=false', 'fuse-add-rms-norm=false target=sm_80')"),
+    llvm::cl::value_desc("options"), llvm::cl::cat(kModuleCategory));
 static llvm::cl::opt<unsigned>
     kernelThreads("kernel-threads",
                   llvm::cl::desc("NVRTC compile threads (0: one per core)"),
@@ -103,20 +111,35 @@ static LogicalResult compileToModule(llvm::StringRef inputFilename,
   if (!module)
     return failure();
 
+  // The options of the pipeline run below, checked before any pass runs.
+  std::unique_ptr<ds::CompilePipelineOptions> pipelineOptions =
+      ds::CompilePipelineOptions::createFromString(compileOptions);
+  if (!pipelineOptions) {
+    llvm::errs() << "ds-opt: error: --ds-compile-options='" << compileOptions
+                 << "': not options of ds-compile (see the message above and "
+                    "`ds-opt --help`)\n";
+    return failure();
+  }
+
   PassManager pm(&context, ModuleOp::getOperationName());
   if (failed(applyPassManagerCLOptions(pm)) ||
       failed(config.setupPassPipeline(pm)) || failed(pm.run(*module)))
     return failure();
+  if (ds::codegen::isPlanned(*module) && compileOptions.getNumOccurrences()) {
+    llvm::errs() << "ds-opt: error: --ds-compile-options='" << compileOptions
+                 << "': the module is already planned kernel IR, so "
+                    "ds-compile does not run (the passes on the command line "
+                    "planned it; give the options there)\n";
+    return failure();
+  }
   if (!ds::codegen::isPlanned(*module)) {
     PassManager compile(&context, ModuleOp::getOperationName());
     if (failed(applyPassManagerCLOptions(compile)))
       return failure();
-    if (isKernelIR(*module)) {
-      compile.addPass(ds::createKernelSelectConfigs());
-      compile.addPass(ds::createKernelPlanBuffers());
-    } else {
-      ds::buildCompilePipeline(compile, ds::CompilePipelineOptions());
-    }
+    if (isKernelIR(*module))
+      ds::buildKernelPipeline(compile, *pipelineOptions);
+    else
+      ds::buildCompilePipeline(compile, *pipelineOptions);
     if (failed(compile.run(*module)))
       return failure();
   }

@@ -6,7 +6,7 @@
 //          -o out.safetensors [--device cpu|sim|cuda] [--entry forward]
 //          [--timings] [--max-tokens N] [--max-memory 64G] [--sim-seed N]
 //          [--sim-no-checks] [--profile-routing out.json]
-//   ds-run --info [--json] model.dsb
+//   ds-run --info [--json] [--tokens T] model.dsb
 //   ds-run --extract-kernels DIR model.dsb
 //
 // A thin main over ds::Session (ds/session.h; the C API ds/runtime.h is the
@@ -26,6 +26,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
@@ -33,6 +34,7 @@
 #include <cstring>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <string>
 
 using namespace ds;
@@ -50,7 +52,7 @@ const char *kUsage =
     "              [--timings] [--max-tokens N] [--max-memory SIZE]\n"
     "              [--sim-seed N] [--sim-no-checks]\n"
     "              [--profile-routing FILE]\n"
-    "       ds-run --info [--json] model.dsb\n"
+    "       ds-run --info [--json] [--tokens T] model.dsb\n"
     "       ds-run --extract-kernels DIR model.dsb\n"
     "\n"
     "  --weights PATH     checkpoint: model.safetensors, a directory, or\n"
@@ -72,6 +74,8 @@ const char *kUsage =
     "                     each expert (JSON, ds/routing_profile.h)\n"
     "  --info             print a summary of the module\n"
     "  --json             with --info: as JSON\n"
+    "  --tokens T         with --info: the T of the activation bytes written\n"
+    "                     per forward (default: each entry's plan max_tokens)\n"
     "  --extract-kernels DIR\n"
     "                     write each kernel's source (.cu), cubin (.cubin)\n"
     "                     and PTX (.ptx) to DIR (for cuobjdump, nvcc, diffs)\n";
@@ -80,6 +84,7 @@ struct Options {
   std::string module, weights, inputs, output;
   std::string device = "cpu", entry = "forward";
   std::string maxTokens, maxMemory, simSeed, extractKernels, profileRouting;
+  std::string tokens;
   bool simNoChecks = false;
   bool timings = false, info = false, json = false, help = false;
 };
@@ -96,7 +101,8 @@ std::string parseArgs(int argc, char **argv, Options &o) {
       {"--max-memory", &o.maxMemory},
       {"--sim-seed", &o.simSeed},
       {"--extract-kernels", &o.extractKernels},
-      {"--profile-routing", &o.profileRouting}};
+      {"--profile-routing", &o.profileRouting},
+      {"--tokens", &o.tokens}};
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     std::string value;
@@ -137,6 +143,8 @@ std::string parseArgs(int argc, char **argv, Options &o) {
     return "";
   if (o.module.empty())
     return "no module given (see --help)";
+  if (!o.tokens.empty() && !o.info)
+    return "--tokens needs --info";
   if (o.info || !o.extractKernels.empty())
     return "";
   if (o.json)
@@ -191,7 +199,55 @@ std::map<std::string, int64_t> launchCounts(const EntryPoint &e) {
   return counts;
 }
 
+/// The bytes the launches of `e` write at T: the sum of the sizes of their
+/// result buffers (in-place results and views counted as written), except
+/// that a copy writes its `sizes` box (the copies of a concat each fill a
+/// part of one buffer).
+Expected<int64_t> activationBytesWritten(const EntryPoint &e, int64_t tokens) {
+  int64_t total = 0;
+  for (size_t i = 0; i < e.program.size(); ++i)
+    for (uint32_t r : e.program[i].results) {
+      const Buffer &b = e.buffers[r];
+      const auto *copy = std::get_if<CopyAttrs>(&e.program[i].attrs);
+      Expected<int64_t> bytes =
+          bufferBytes(b.dtype, copy ? copy->sizes : b.dims, tokens,
+                      cat("launch #", i, " result"));
+      if (!bytes)
+        return bytes.status();
+      total += *bytes;
+    }
+  return total;
+}
+
+/// The positive integer `text` of option `name`, or an error naming both.
+Expected<int64_t> positiveInteger(const std::string &name,
+                                  const std::string &text) {
+  char *end = nullptr;
+  errno = 0;
+  long long n = std::strtoll(text.c_str(), &end, 10);
+  if (errno || end == text.c_str() || *end || n < 1)
+    return Status::error(name + ": '" + text + "' is not a positive integer");
+  return static_cast<int64_t>(n);
+}
+
 int info(const Options &o, const Module &m) {
+  std::optional<int64_t> tokens;
+  if (!o.tokens.empty()) {
+    Expected<int64_t> n = positiveInteger("--tokens", o.tokens);
+    if (!n)
+      return fail(n.message());
+    tokens = *n;
+  }
+  // Per entry: the T and the bytes written at it.
+  std::vector<std::pair<int64_t, int64_t>> written;
+  for (const EntryPoint &e : m.entries) {
+    int64_t t = tokens.value_or(std::max<int64_t>(e.plan.maxTokens, 1));
+    Expected<int64_t> bytes = activationBytesWritten(e, t);
+    if (!bytes)
+      return fail(
+          cat("--tokens ", t, ": entry @", e.name, ": ", bytes.message()));
+    written.emplace_back(t, *bytes);
+  }
   ParamStats total;
   std::map<std::string, ParamStats> byDtype = paramStats(m, total);
   if (o.json) {
@@ -207,8 +263,17 @@ int info(const Options &o, const Module &m) {
     if (m.limits.maxPositions)
       limits["max_positions"] = *m.limits.maxPositions;
     j["limits"] = limits;
+    nlohmann::ordered_json passes = nlohmann::ordered_json::array();
+    for (const PassRecord &p : m.passes) {
+      nlohmann::ordered_json stats = nlohmann::ordered_json::object();
+      for (const PassStatistic &st : p.statistics)
+        stats[st.name] = st.value;
+      passes.push_back({{"name", p.name}, {"statistics", stats}});
+    }
+    j["passes"] = passes;
     nlohmann::ordered_json entries = nlohmann::ordered_json::array();
-    for (const EntryPoint &e : m.entries) {
+    for (size_t ei = 0; ei < m.entries.size(); ++ei) {
+      const EntryPoint &e = m.entries[ei];
       nlohmann::ordered_json je;
       je["name"] = e.name;
       je["kind"] = "stateless";
@@ -230,6 +295,8 @@ int info(const Options &o, const Module &m) {
       je["buffers"] = e.buffers.size();
       je["launch_count"] = e.program.size();
       je["launches"] = launchCounts(e);
+      je["activations_written"] = {{"tokens", written[ei].first},
+                                   {"bytes", written[ei].second}};
       entries.push_back(je);
     }
     j["entries"] = entries;
@@ -276,7 +343,14 @@ int info(const Options &o, const Module &m) {
       std::cout << " max_positions " << *m.limits.maxPositions;
     std::cout << "\n";
   }
-  for (const EntryPoint &e : m.entries) {
+  if (m.passes.empty())
+    std::cout << "passes: none recorded\n";
+  else
+    std::cout << "passes: " << m.passes.size() << "\n";
+  for (const PassRecord &p : m.passes)
+    std::cout << "  " << describePassRecord(p) << "\n";
+  for (size_t ei = 0; ei < m.entries.size(); ++ei) {
+    const EntryPoint &e = m.entries[ei];
     std::cout << "entry @" << e.name << " (stateless): " << e.program.size()
               << " launches, " << e.buffers.size() << " buffers\n";
     for (const Port &p : e.inputs)
@@ -292,6 +366,8 @@ int info(const Options &o, const Module &m) {
     for (const auto &[kind, n] : launchCounts(e))
       std::cout << " " << kind << " " << n;
     std::cout << "\n";
+    std::cout << "  activations written at T = " << written[ei].first << ": "
+              << formatBytes(written[ei].second) << "\n";
   }
   std::cout << "parameters: " << total.count << ", " << formatBytes(total.bytes)
             << "\n";
@@ -405,13 +481,10 @@ int main(int argc, char **argv) {
     options.memoryLimit = *limit;
   }
   if (!o.maxTokens.empty()) {
-    char *end = nullptr;
-    errno = 0;
-    long long n = std::strtoll(o.maxTokens.c_str(), &end, 10);
-    if (errno || end == o.maxTokens.c_str() || *end || n < 1)
-      return fail("--max-tokens: '" + o.maxTokens +
-                  "' is not a positive integer");
-    options.maxTokens = n;
+    Expected<int64_t> n = positiveInteger("--max-tokens", o.maxTokens);
+    if (!n)
+      return fail(n.message());
+    options.maxTokens = *n;
     options.maxTokensSource = "--max-tokens";
   }
   RoutingProfile profile;

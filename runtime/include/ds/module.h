@@ -318,6 +318,23 @@ struct Kernel {
   }
 };
 
+/// A pass the compiler ran on the model and what it did: `value` things
+/// `name` per statistic ("moe-fuse-add-rms-norm: 4 chains fused"). The
+/// compiler's `moe.passes` module attribute; informational.
+struct PassStatistic {
+  std::string name;
+  int64_t value = 0;
+};
+
+struct PassRecord {
+  std::string name;
+  std::vector<PassStatistic> statistics;
+};
+
+/// "moe-fuse-add-rms-norm: 4 chains fused" ("<name>: nothing to report"
+/// without statistics): how ds-run --info and moe-summary print a record.
+std::string describePassRecord(const PassRecord &record);
+
 struct Module {
   uint32_t formatVersion = kModuleFormatVersion;
   std::string producer;
@@ -327,6 +344,9 @@ struct Module {
   std::vector<ParameterSpec> parameters;
   std::vector<Kernel> kernels;
   std::vector<EntryPoint> entries;
+  /// The passes that ran, in order (empty in a module written before the
+  /// record existed).
+  std::vector<PassRecord> passes;
 };
 
 /// The flatbuffer of `module`. Fails when `module` does not verify.

@@ -109,6 +109,12 @@ struct PtxasReportBuilder;
 struct Kernel;
 struct KernelBuilder;
 
+struct PassStatistic;
+struct PassStatisticBuilder;
+
+struct PassRecord;
+struct PassRecordBuilder;
+
 struct Module;
 struct ModuleBuilder;
 
@@ -3123,6 +3129,139 @@ inline flatbuffers::Offset<Kernel> CreateKernelDirect(
       grid__);
 }
 
+/// One statistic of a pass: `value` things `name` ("4 chains fused").
+struct PassStatistic FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
+  typedef PassStatisticBuilder Builder;
+  enum FlatBuffersVTableOffset FLATBUFFERS_VTABLE_UNDERLYING_TYPE {
+    VT_NAME = 4,
+    VT_VALUE = 6
+  };
+  const flatbuffers::String *name() const {
+    return GetPointer<const flatbuffers::String *>(VT_NAME);
+  }
+  int64_t value() const {
+    return GetField<int64_t>(VT_VALUE, 0);
+  }
+  bool Verify(flatbuffers::Verifier &verifier) const {
+    return VerifyTableStart(verifier) &&
+           VerifyOffset(verifier, VT_NAME) &&
+           verifier.VerifyString(name()) &&
+           VerifyField<int64_t>(verifier, VT_VALUE, 8) &&
+           verifier.EndTable();
+  }
+};
+
+struct PassStatisticBuilder {
+  typedef PassStatistic Table;
+  flatbuffers::FlatBufferBuilder &fbb_;
+  flatbuffers::uoffset_t start_;
+  void add_name(flatbuffers::Offset<flatbuffers::String> name) {
+    fbb_.AddOffset(PassStatistic::VT_NAME, name);
+  }
+  void add_value(int64_t value) {
+    fbb_.AddElement<int64_t>(PassStatistic::VT_VALUE, value, 0);
+  }
+  explicit PassStatisticBuilder(flatbuffers::FlatBufferBuilder &_fbb)
+        : fbb_(_fbb) {
+    start_ = fbb_.StartTable();
+  }
+  flatbuffers::Offset<PassStatistic> Finish() {
+    const auto end = fbb_.EndTable(start_);
+    auto o = flatbuffers::Offset<PassStatistic>(end);
+    return o;
+  }
+};
+
+inline flatbuffers::Offset<PassStatistic> CreatePassStatistic(
+    flatbuffers::FlatBufferBuilder &_fbb,
+    flatbuffers::Offset<flatbuffers::String> name = 0,
+    int64_t value = 0) {
+  PassStatisticBuilder builder_(_fbb);
+  builder_.add_value(value);
+  builder_.add_name(name);
+  return builder_.Finish();
+}
+
+inline flatbuffers::Offset<PassStatistic> CreatePassStatisticDirect(
+    flatbuffers::FlatBufferBuilder &_fbb,
+    const char *name = nullptr,
+    int64_t value = 0) {
+  auto name__ = name ? _fbb.CreateString(name) : 0;
+  return ds::fb::CreatePassStatistic(
+      _fbb,
+      name__,
+      value);
+}
+
+/// A pass the compiler ran on the model, in order, with what it did (the
+/// module attribute `moe.passes`, docs/compile-path.md §4). Informational:
+/// the runtime shows it and never acts on it.
+struct PassRecord FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
+  typedef PassRecordBuilder Builder;
+  enum FlatBuffersVTableOffset FLATBUFFERS_VTABLE_UNDERLYING_TYPE {
+    VT_NAME = 4,
+    VT_STATISTICS = 6
+  };
+  const flatbuffers::String *name() const {
+    return GetPointer<const flatbuffers::String *>(VT_NAME);
+  }
+  const flatbuffers::Vector<flatbuffers::Offset<ds::fb::PassStatistic>> *statistics() const {
+    return GetPointer<const flatbuffers::Vector<flatbuffers::Offset<ds::fb::PassStatistic>> *>(VT_STATISTICS);
+  }
+  bool Verify(flatbuffers::Verifier &verifier) const {
+    return VerifyTableStart(verifier) &&
+           VerifyOffset(verifier, VT_NAME) &&
+           verifier.VerifyString(name()) &&
+           VerifyOffset(verifier, VT_STATISTICS) &&
+           verifier.VerifyVector(statistics()) &&
+           verifier.VerifyVectorOfTables(statistics()) &&
+           verifier.EndTable();
+  }
+};
+
+struct PassRecordBuilder {
+  typedef PassRecord Table;
+  flatbuffers::FlatBufferBuilder &fbb_;
+  flatbuffers::uoffset_t start_;
+  void add_name(flatbuffers::Offset<flatbuffers::String> name) {
+    fbb_.AddOffset(PassRecord::VT_NAME, name);
+  }
+  void add_statistics(flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<ds::fb::PassStatistic>>> statistics) {
+    fbb_.AddOffset(PassRecord::VT_STATISTICS, statistics);
+  }
+  explicit PassRecordBuilder(flatbuffers::FlatBufferBuilder &_fbb)
+        : fbb_(_fbb) {
+    start_ = fbb_.StartTable();
+  }
+  flatbuffers::Offset<PassRecord> Finish() {
+    const auto end = fbb_.EndTable(start_);
+    auto o = flatbuffers::Offset<PassRecord>(end);
+    return o;
+  }
+};
+
+inline flatbuffers::Offset<PassRecord> CreatePassRecord(
+    flatbuffers::FlatBufferBuilder &_fbb,
+    flatbuffers::Offset<flatbuffers::String> name = 0,
+    flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<ds::fb::PassStatistic>>> statistics = 0) {
+  PassRecordBuilder builder_(_fbb);
+  builder_.add_statistics(statistics);
+  builder_.add_name(name);
+  return builder_.Finish();
+}
+
+inline flatbuffers::Offset<PassRecord> CreatePassRecordDirect(
+    flatbuffers::FlatBufferBuilder &_fbb,
+    const char *name = nullptr,
+    const std::vector<flatbuffers::Offset<ds::fb::PassStatistic>> *statistics = nullptr) {
+  auto name__ = name ? _fbb.CreateString(name) : 0;
+  auto statistics__ = statistics ? _fbb.CreateVector<flatbuffers::Offset<ds::fb::PassStatistic>>(*statistics) : 0;
+  return ds::fb::CreatePassRecord(
+      _fbb,
+      name__,
+      statistics__);
+}
+
 struct Module FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
   typedef ModuleBuilder Builder;
   enum FlatBuffersVTableOffset FLATBUFFERS_VTABLE_UNDERLYING_TYPE {
@@ -3133,7 +3272,8 @@ struct Module FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
     VT_LIMITS = 12,
     VT_PARAMETERS = 14,
     VT_KERNELS = 16,
-    VT_ENTRIES = 18
+    VT_ENTRIES = 18,
+    VT_PASSES = 20
   };
   uint32_t format_version() const {
     return GetField<uint32_t>(VT_FORMAT_VERSION, 0);
@@ -3159,6 +3299,10 @@ struct Module FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
   const flatbuffers::Vector<flatbuffers::Offset<ds::fb::EntryPoint>> *entries() const {
     return GetPointer<const flatbuffers::Vector<flatbuffers::Offset<ds::fb::EntryPoint>> *>(VT_ENTRIES);
   }
+  /// Added after version 1's first modules: absent in them (no record).
+  const flatbuffers::Vector<flatbuffers::Offset<ds::fb::PassRecord>> *passes() const {
+    return GetPointer<const flatbuffers::Vector<flatbuffers::Offset<ds::fb::PassRecord>> *>(VT_PASSES);
+  }
   bool Verify(flatbuffers::Verifier &verifier) const {
     return VerifyTableStart(verifier) &&
            VerifyField<uint32_t>(verifier, VT_FORMAT_VERSION, 4) &&
@@ -3179,6 +3323,9 @@ struct Module FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
            VerifyOffset(verifier, VT_ENTRIES) &&
            verifier.VerifyVector(entries()) &&
            verifier.VerifyVectorOfTables(entries()) &&
+           VerifyOffset(verifier, VT_PASSES) &&
+           verifier.VerifyVector(passes()) &&
+           verifier.VerifyVectorOfTables(passes()) &&
            verifier.EndTable();
   }
 };
@@ -3211,6 +3358,9 @@ struct ModuleBuilder {
   void add_entries(flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<ds::fb::EntryPoint>>> entries) {
     fbb_.AddOffset(Module::VT_ENTRIES, entries);
   }
+  void add_passes(flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<ds::fb::PassRecord>>> passes) {
+    fbb_.AddOffset(Module::VT_PASSES, passes);
+  }
   explicit ModuleBuilder(flatbuffers::FlatBufferBuilder &_fbb)
         : fbb_(_fbb) {
     start_ = fbb_.StartTable();
@@ -3231,8 +3381,10 @@ inline flatbuffers::Offset<Module> CreateModule(
     flatbuffers::Offset<ds::fb::TokenLimits> limits = 0,
     flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<ds::fb::Parameter>>> parameters = 0,
     flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<ds::fb::Kernel>>> kernels = 0,
-    flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<ds::fb::EntryPoint>>> entries = 0) {
+    flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<ds::fb::EntryPoint>>> entries = 0,
+    flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<ds::fb::PassRecord>>> passes = 0) {
   ModuleBuilder builder_(_fbb);
+  builder_.add_passes(passes);
   builder_.add_entries(entries);
   builder_.add_kernels(kernels);
   builder_.add_parameters(parameters);
@@ -3253,13 +3405,15 @@ inline flatbuffers::Offset<Module> CreateModuleDirect(
     flatbuffers::Offset<ds::fb::TokenLimits> limits = 0,
     const std::vector<flatbuffers::Offset<ds::fb::Parameter>> *parameters = nullptr,
     const std::vector<flatbuffers::Offset<ds::fb::Kernel>> *kernels = nullptr,
-    const std::vector<flatbuffers::Offset<ds::fb::EntryPoint>> *entries = nullptr) {
+    const std::vector<flatbuffers::Offset<ds::fb::EntryPoint>> *entries = nullptr,
+    const std::vector<flatbuffers::Offset<ds::fb::PassRecord>> *passes = nullptr) {
   auto producer__ = producer ? _fbb.CreateString(producer) : 0;
   auto target__ = target ? _fbb.CreateString(target) : 0;
   auto model__ = model ? _fbb.CreateString(model) : 0;
   auto parameters__ = parameters ? _fbb.CreateVector<flatbuffers::Offset<ds::fb::Parameter>>(*parameters) : 0;
   auto kernels__ = kernels ? _fbb.CreateVector<flatbuffers::Offset<ds::fb::Kernel>>(*kernels) : 0;
   auto entries__ = entries ? _fbb.CreateVector<flatbuffers::Offset<ds::fb::EntryPoint>>(*entries) : 0;
+  auto passes__ = passes ? _fbb.CreateVector<flatbuffers::Offset<ds::fb::PassRecord>>(*passes) : 0;
   return ds::fb::CreateModule(
       _fbb,
       format_version,
@@ -3269,7 +3423,8 @@ inline flatbuffers::Offset<Module> CreateModuleDirect(
       limits,
       parameters__,
       kernels__,
-      entries__);
+      entries__,
+      passes__);
 }
 
 inline bool VerifyOpAttrs(flatbuffers::Verifier &verifier, const void *obj, OpAttrs type) {
