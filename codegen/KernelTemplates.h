@@ -47,6 +47,9 @@ public:
   mlir::Value pointer(size_t i);
   /// T (int64_t).
   mlir::Value tokens();
+  /// The sim's statistics counter (ds::simCounter: the buffer slot after
+  /// the launch's buffers on the sim, the constant null under CUDA).
+  mlir::Value simCounter();
   /// perToken·T + fixed, folded to a literal when static.
   Arg count(int64_t perToken, int64_t fixed);
   /// The element count of dims [from, to) as a·T + b.

@@ -167,6 +167,15 @@ Value KernelEntry::tokens() {
   return Tokens;
 }
 
+Value KernelEntry::simCounter() {
+  Type type = emitc::OpaqueType::get(&Context, "ds::gptr<unsigned>");
+  auto call = emitc::CallOpaqueOp::create(
+      Builder, Loc, TypeRange{type}, "ds::simCounter", ValueRange{Args},
+      Builder.getArrayAttr(
+          {Builder.getIndexAttr(0), i32(static_cast<int64_t>(numBuffers()))}));
+  return call.getResult(0);
+}
+
 KernelEntry::Arg KernelEntry::count(int64_t perToken, int64_t fixed) {
   if (perToken == 0)
     return i64(fixed);

@@ -90,9 +90,9 @@ static ds::OpAttrs attrsOf(Operation *op) {
         return ds::GroupedGemmAttrs{quantOf(g.getQuantAttr()), g.isSwiGLU()};
       })
       .Case([](AttentionOp a) {
-        return ds::AttentionAttrs{a.getScale().convertToDouble(),
-                                  moe::toWindow(a.getWindow()),
-                                  static_cast<bool>(a.getSharedKey())};
+        return ds::AttentionAttrs{
+            a.getScale().convertToDouble(), moe::toWindow(a.getWindow()),
+            static_cast<bool>(a.getSharedKey()), a.getBlockSparse()};
       })
       .Case([](NormOp n) {
         return ds::NormAttrs{n.getEps().convertToDouble(),

@@ -585,9 +585,9 @@ LogicalResult FunctionLowering::lower(Operation *op) {
         FailureOr<Value> o = buffer(op, a.getType(), *scale);
         if (failed(o))
           return failure();
-        auto k = kernel::AttentionOp::create(b, loc, ins, ValueRange{*o},
-                                             a.getScaleAttr(),
-                                             a.getWindowAttr(), ArrayAttr());
+        auto k = kernel::AttentionOp::create(
+            b, loc, ins, ValueRange{*o}, a.getScaleAttr(), a.getWindowAttr(),
+            a.getBlockSparseAttr(), ArrayAttr());
         set(a, *o);
         return check(op, k);
       })

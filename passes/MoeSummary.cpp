@@ -91,6 +91,8 @@ std::string describeAttention(AttentionOp op) {
   os << ", v " << v.getDimSize(2) << ", scale "
      << llvm::format("%.4g", op.getScale().convertToDouble()) << ", window "
      << describeWindow(op.getWindow());
+  if (op.getBlockSparse())
+    os << ", block sparse";
   return out;
 }
 

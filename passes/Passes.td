@@ -153,6 +153,58 @@ def MoeAttentionWindow : Pass<"moe-attention-window", "::mlir::ModuleOp"> {
   ];
 }
 
+def MoeAttentionBlockSparsity : Pass<"moe-attention-block-sparsity"> {
+  let summary = "Lets the attention kernel skip the KV tiles no query sees";
+  let description = [{
+    Turns each attention window into tile-level ranges: sets `block_sparse`
+    on every `moe.attention` whose window is not global. The flag travels
+    through the lowering (`kernel.attention`), the module (the launch's
+    attributes) and the kernel (a compile-time flag of `attentionKernel`),
+    which then visits, per CTA of `BQ` queries at positions `[p0, p1]`, only
+    the KV tiles of `BKV` keys that hold a key some of its queries sees:
+
+    | window | tiles visited per CTA |
+    |---|---|
+    | `sliding W` | those of keys `[p0 - W + 1, p1]` |
+    | `chunked C` | those of keys `[C·floor(p0 / C), p1]` |
+    | `local_global W, sinks G` | those of keys `[0, G)`, then of `[p0 - W + 1, p1]` |
+
+    Without the flag (the pass not run) the kernel visits every tile of keys
+    `[0, p1]`, the causal ones, and applies the window per element, as a
+    dense masked kernel does. Skipping the tiles above the causal end is a
+    property of causal attention, not of this pass: global attention visits
+    the causal tiles in both schedules, so the pass leaves it alone, as it
+    leaves an op already marked.
+
+    The numbers are unchanged, bit for bit on every backend: a fully masked
+    tile adds exactly zero to a row's max, sum and output in the kernel, and
+    the CPU reference ignores the flag. `ds-run --device sim --sim-stats`
+    reports the KV tiles each attention launch visited
+    (test/runtime/attention-tiles.test checks them against the ideal count
+    at T = 1024; bench/attention_tiles.py has the counts at 4k-32k tokens).
+
+    ```mlir
+    %a = moe.attention %q, %k, %v scale(0.25) window(<sliding 4096>)
+        : tensor<?x4x16xbf16>, tensor<?x2x16xbf16>, tensor<?x2x16xbf16>
+        -> tensor<?x4x16xbf16>
+    %b = moe.attention %q, %k, %v scale(0.25) window(<global>)
+        : tensor<?x4x16xbf16>, tensor<?x2x16xbf16>, tensor<?x2x16xbf16>
+        -> tensor<?x4x16xbf16>
+    ```
+
+    becomes
+
+    ```mlir
+    %a = moe.attention %q, %k, %v scale(0.25) window(<sliding 4096>) block_sparse
+        : tensor<?x4x16xbf16>, tensor<?x2x16xbf16>, tensor<?x2x16xbf16>
+        -> tensor<?x4x16xbf16>
+    %b = moe.attention %q, %k, %v scale(0.25) window(<global>)
+        : tensor<?x4x16xbf16>, tensor<?x2x16xbf16>, tensor<?x2x16xbf16>
+        -> tensor<?x4x16xbf16>
+    ```
+  }];
+}
+
 def MoeFuseAddRmsNorm : Pass<"moe-fuse-add-rms-norm"> {
   let summary = "Folds residual add + rms_norm chains into moe.add_rms_norm";
   let description = [{

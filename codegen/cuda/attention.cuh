@@ -18,15 +18,25 @@
 // shared memory; attentionSharedBytes<T, BQ, BKV, kWarps, DQ, DV>() bytes of
 // static shared memory (static_assert: at most 48 KiB).
 //
-// Each CTA owns BQ query rows of one head and walks the KV tiles of BKV keys
-// that intersect the rows' visible range: from the tile of the window's
-// first key (sliding, local_global: p0 - W + 1; chunked: p0's chunk start)
-// to the tile of the causal end p1, plus for local_global the sink tiles
-// [0, ceil(G / BKV)) before them (p0, p1: the first and last row's
-// positions). A tile outside that list is never loaded; a tile that is only
-// partly visible to some row is masked per element. `visitedTiles`, when
-// not null, gets every CTA's tile count added (atomicAdd, thread 0; a tile
-// counts once although both passes below visit it).
+// Each CTA owns BQ query rows of one head and walks KV tiles of BKV keys up
+// to the tile of the causal end p1 (p0, p1: the first and last row's
+// positions); tiles past it are never loaded. Which tiles below it, the
+// compile-time kBlockSparse decides (moe-attention-block-sparsity):
+//  - true: only the tiles that intersect the rows' visible range: from the
+//    tile of the window's first key (sliding, local_global: p0 - W + 1;
+//    chunked: p0's chunk start), plus for local_global the sink tiles
+//    [0, ceil(G / BKV)) before them. A tile outside that list is never
+//    loaded.
+//  - false: every tile [0, tile of p1], the causal tiles, as a dense masked
+//    kernel walks them. A fully masked tile leaves the result bit for bit
+//    as it is: its scores are -inf, so it leaves the row max as it is,
+//    rescales the sum by expf(0) = 1, adds expf(-inf) = 0 to it, and its
+//    probabilities are 0, which add +-0 to the fp32 output accumulators
+//    (V finite). The two schedules give the same bits.
+// Either way a tile that is only partly visible to some row is masked per
+// element. `visitedTiles`, when not null, gets every CTA's tile count added
+// (atomicAdd, thread 0; a tile counts once although both passes below visit
+// it): the sim passes a counter (ds::simCounter), a GPU kernel null.
 //
 // A two-pass softmax, so that the probabilities are rounded where the
 // reference rounds them: pass 1 walks the tiles loading only K and keeps
@@ -151,7 +161,8 @@ struct Visible {
   int bkv;
 
   DS_DEVICE void init(int tokens, int S, int t0, int rows, int BKV,
-                      int windowKind, int windowSize, int windowSinks) {
+                      int windowKind, int windowSize, int windowSinks,
+                      bool blockSparse) {
     keys = S;
     kind = windowKind;
     size = windowSize;
@@ -161,15 +172,17 @@ struct Visible {
     p0 = S - tokens + t0;
     p1 = S - tokens + last;
     int end = min(S, p1 + 1); // keys [0, end) may be visible
+    // Without block sparsity every causal tile, the window masked per
+    // element.
     int start = 0;
-    if (kind == 1 || kind == 3)
+    if (blockSparse && (kind == 1 || kind == 3))
       start = max(0, p0 - size + 1);
-    else if (kind == 2)
+    else if (blockSparse && kind == 2)
       start = (p0 / size) * size;
     int lastTile = (end - 1) / BKV;
     firstTile = start / BKV;
     sinkTiles = 0;
-    if (kind == 3)
+    if (blockSparse && kind == 3)
       sinkTiles = min((min(sinks, end) + BKV - 1) / BKV, firstTile);
     count = sinkTiles + (lastTile - firstTile + 1);
   }
@@ -680,8 +693,10 @@ __host__ __device__ constexpr int attentionSharedBytes() {
 /// kernel.attention (see the file comment): grid (ceil(tokens / BQ), heads),
 /// block kWarps * 32. dk + dr == DQ; sharedKey null iff dr == 0; heads a
 /// multiple of kvHeads; keys >= tokens >= 1; windowKind 0..3 with
-/// windowSize >= 1 (1..3) and windowSinks >= 1 (3).
-template <class T, int BQ, int BKV, int kWarps, int DQ, int DV>
+/// windowSize >= 1 (1..3) and windowSinks >= 1 (3). kBlockSparse: visit
+/// only the tiles holding a visible key, else every causal tile.
+template <class T, int BQ, int BKV, int kWarps, int DQ, int DV,
+          bool kBlockSparse>
 DS_DEVICE void attentionKernel(gptr<const T> q, gptr<const T> k,
                                gptr<const T> v, gptr<const T> sharedKey,
                                gptr<T> o, int tokens, int keys, int heads,
@@ -695,7 +710,7 @@ DS_DEVICE void attentionKernel(gptr<const T> q, gptr<const T> k,
                 "head dims 1 .. 256");
   Visible vis;
   vis.init(tokens, keys, int(blockIdx.x) * BQ, BQ, BKV, windowKind, windowSize,
-           windowSinks);
+           windowSinks, kBlockSparse);
   if (visitedTiles && threadIdx.x == 0)
     atomicAdd(visitedTiles, unsigned(vis.count));
   if constexpr (UsesMma<T, DQ, DV>::value) {

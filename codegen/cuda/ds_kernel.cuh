@@ -43,6 +43,20 @@ template <class T> DS_DEVICE gptr<T> buffer(const KernelArgs &args, int i) {
 /// The entry's token count T.
 DS_DEVICE long long tokens(const KernelArgs &args) { return args.tokens; }
 
+/// The sim's statistics counter of the launch, in buffer slot `i` (the
+/// first slot after the launch's buffers; runtime/lib/sim_backend.cpp fills
+/// it). Under a CUDA compiler it is the constant null, so a kernel's
+/// counting folds away: a GPU launch never pays for it.
+DS_DEVICE gptr<unsigned> simCounter(const KernelArgs &args, int i) {
+#if defined(__CUDACC__)
+  (void)args;
+  (void)i;
+  return nullptr;
+#else
+  return gptr<unsigned>(static_cast<unsigned *>(args.buffers[i]));
+#endif
+}
+
 } // namespace ds
 
 #endif // DS_CODEGEN_CUDA_DS_KERNEL_CUH

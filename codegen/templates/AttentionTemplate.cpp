@@ -5,7 +5,9 @@
 // codegen/cuda/attention.cuh: grid (ceil(T / BQ), H), block warps·32. The
 // config's tile is [BQ, BKV]; variant `mma_sync_fa` is the tensor-core
 // path (bf16/f16, DQ % 16 == 0, DV % 8 == 0, BQ = 16·warps), `fma_fa` the
-// FFMA path (f32, or head dims the tensor cores do not take).
+// FFMA path (f32, or head dims the tensor cores do not take). The launch's
+// `blockSparse` is the template's kBlockSparse (moe-attention-block-
+// sparsity); the tile counter is ds::simCounter (the sim's, null on a GPU).
 //
 //===----------------------------------------------------------------------===//
 
@@ -55,17 +57,17 @@ ds::codegen::emitAttention(KernelEntry &k, const ds::KernelConfig &config) {
   KernelEntry::Extent tokens = KernelEntry::extent(qd, 0, 1);
   KernelEntry::Extent keys = KernelEntry::extent(kd, 0, 1);
   int threads = static_cast<int>(warps) * 32;
-  k.call(
-      "codegen/cuda/attention.cuh", "ds::attentionKernel",
-      {k.type(type), k.i32(bq), k.i32(bkv), k.i32(warps), k.i32(dq), k.i32(dv)},
-      {k.pointer(q), k.pointer(key), k.pointer(v),
-       attrs.sharedKey ? KernelEntry::Arg(k.pointer(shared))
-                       : k.text("nullptr"),
-       k.pointer(o), k.count(tokens.perToken, tokens.fixed),
-       k.count(keys.perToken, keys.fixed), k.i32(heads), k.i32(kvHeads),
-       k.i32(dk), k.i32(dr), k.f32(attrs.scale),
-       k.i32(static_cast<int64_t>(attrs.window.kind)), k.i32(attrs.window.size),
-       k.i32(attrs.window.sinks), k.text("nullptr")});
+  k.call("codegen/cuda/attention.cuh", "ds::attentionKernel",
+         {k.type(type), k.i32(bq), k.i32(bkv), k.i32(warps), k.i32(dq),
+          k.i32(dv), k.boolean(attrs.blockSparse)},
+         {k.pointer(q), k.pointer(key), k.pointer(v),
+          attrs.sharedKey ? KernelEntry::Arg(k.pointer(shared))
+                          : k.text("nullptr"),
+          k.pointer(o), k.count(tokens.perToken, tokens.fixed),
+          k.count(keys.perToken, keys.fixed), k.i32(heads), k.i32(kvHeads),
+          k.i32(dk), k.i32(dr), k.f32(attrs.scale),
+          k.i32(static_cast<int64_t>(attrs.window.kind)),
+          k.i32(attrs.window.size), k.i32(attrs.window.sinks), k.simCounter()});
   return k.finish("attention_" + KernelEntry::typeTag(type), threads,
                   {gridDim(tokens.perToken, tokens.fixed, bq),
                    gridDim(0, heads), gridDim(0, 1)});

@@ -172,12 +172,15 @@ def Kernel_GroupedGemmOp : Kernel_LaunchOp<"grouped_gemm",
 //===----------------------------------------------------------------------===//
 
 def Kernel_AttentionOp : Kernel_LaunchOp<"attention",
-    (ins F64Attr:$scale, Moe_WindowAttr:$window)> {
+    (ins F64Attr:$scale, Moe_WindowAttr:$window, UnitAttr:$block_sparse)> {
   let summary = "Causal multi-head attention";
   let description = [{
     `moe.attention` on buffers. ins: `q [T, H, dq]`, `k [T, Hkv, dk]`,
     `v [T, Hkv, dv]`, `shared_key [T, dr]` (optional: four ins); outs:
-    `o [T, H, dv]`.
+    `o [T, H, dv]`. `block_sparse` (from `moe.attention`) makes the kernel
+    visit only the KV tiles holding a visible key (a compile-time flag of
+    the kernel); without it every tile up to the causal end is visited and
+    the window is masked per element. The numbers are the same.
 
     ```mlir
     kernel.attention ins(%q, %k, %v : memref<?x4x16xbf16>, memref<?x2x16xbf16>, memref<?x2x16xbf16>)

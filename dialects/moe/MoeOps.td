@@ -366,9 +366,15 @@ def Moe_AttentionOp : Moe_Op<"attention", [Pure]> {
     - `scale` multiplies the logits (default `dqk^-0.5` in the frontends;
       MLA with YaRN folds in `mscale(factor, mscale_all_dim)²`).
     - The result is `[T, nh, dv]` with the query's element type.
+    - `block_sparse` (set by `moe-attention-block-sparsity`) is the kernel's
+      tile schedule, not a change of the numbers: the attention kernel visits
+      only the KV tiles that hold a key some query of its CTA sees. Without
+      it the kernel visits every KV tile up to the causal end of its queries
+      and applies the window per element, as a dense masked kernel does. Both
+      give the same bits; the CPU reference ignores it.
 
     ```mlir
-    %o = moe.attention %q, %k, %v scale(0.125) window(<sliding 4096>)
+    %o = moe.attention %q, %k, %v scale(0.125) window(<sliding 4096>) block_sparse
         : tensor<?x32x128xbf16>, tensor<?x8x128xbf16>, tensor<?x8x128xbf16>
         -> tensor<?x32x128xbf16>
     ```
@@ -379,14 +385,15 @@ def Moe_AttentionOp : Moe_Op<"attention", [Pure]> {
     Moe_FloatTensor:$value,
     Optional<Moe_FloatTensor>:$shared_key,
     F64Attr:$scale,
-    Moe_WindowAttr:$window
+    Moe_WindowAttr:$window,
+    UnitAttr:$block_sparse
   );
   let results = (outs Moe_FloatTensor:$result);
   let assemblyFormat = [{
     $query `,` $key `,` $value
     (`shared_key` `(` $shared_key^ `:` type($shared_key) `)`)?
     `scale` `(` $scale `)` `window` `(` $window `)`
-    attr-dict `:` type($query) `,` type($key) `,` type($value) `->`
+    (`block_sparse` $block_sparse^)? attr-dict `:` type($query) `,` type($key) `,` type($value) `->`
     type($result)
   }];
   let hasVerifier = 1;

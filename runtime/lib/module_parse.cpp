@@ -165,6 +165,7 @@ public:
       AttentionAttrs r;
       r.scale = a->scale();
       r.sharedKey = a->shared_key();
+      r.blockSparse = a->block_sparse();
       const fb::Window *w = a->window();
       if (!enumValue(static_cast<uint8_t>(w->kind()), WindowKind::LocalGlobal,
                      r.window.kind, at + ".window.kind"))

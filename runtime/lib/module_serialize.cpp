@@ -74,7 +74,8 @@ public:
       const auto &a = std::get<AttentionAttrs>(attrs);
       auto w = fb::CreateWindow(B, static_cast<fb::WindowKind>(a.window.kind),
                                 a.window.size, a.window.sinks);
-      o = fb::CreateAttentionAttrs(B, a.scale, w, a.sharedKey).Union();
+      o = fb::CreateAttentionAttrs(B, a.scale, w, a.sharedKey, a.blockSparse)
+              .Union();
       break;
     }
     case OpKind::Norm: {

@@ -17,6 +17,12 @@
 // is a hazard, reported with the launch, the kernel, the block, the thread
 // and the address.
 //
+// Each launch also gets the sim's statistics counter in the buffer slot after
+// its own buffers (ds::simCounter of codegen/cuda/ds_kernel.cuh; a GPU
+// launch leaves it null and its kernels do not count): the attention kernel
+// adds the KV tiles its CTAs visit, reported as LaunchTiming::kvTiles
+// (`ds-run --sim-stats`).
+//
 //===----------------------------------------------------------------------===//
 
 #include "backend.h"
@@ -75,6 +81,9 @@ public:
     if (!Arena)
       return Status::error(
           cat("cannot allocate the arena (", ArenaSize, " bytes)"));
+    Counter = DeviceBytes(sizeof(unsigned));
+    if (!Counter)
+      return Status::error("cannot allocate the sim's statistics counter");
     LaunchOptions &o = Device.options();
     o.seed = Options.seed;
     o.checks = Options.checks;
@@ -229,6 +238,16 @@ private:
                   !r.written);
               !s.ok())
             return s.withContext(what());
+      // The statistics counter in the first free slot.
+      unsigned visited = 0;
+      std::memcpy(Counter.data(), &visited, sizeof visited);
+      if (n < static_cast<size_t>(kMaxKernelBuffers)) {
+        args.buffers[n] = Counter.data();
+        if (Status s = Device.registerBuffer(Counter.data(), Counter.size(),
+                                             "the sim's statistics counter");
+            !s.ok())
+          return s.withContext(what());
+      }
       std::array<int64_t, 3> grid = k.gridAt(tokens);
       auto start = std::chrono::steady_clock::now();
       if (grid[0] > 0 && grid[1] > 0 && grid[2] > 0) {
@@ -246,9 +265,18 @@ private:
           return s.withContext(cat(what(), ", kernel ", k.name));
       }
       auto end = std::chrono::steady_clock::now();
-      timings.push_back(
-          {launch.kind(), launch.location,
-           std::chrono::duration<double, std::micro>(end - start).count()});
+      LaunchTiming timing;
+      timing.kind = launch.kind();
+      timing.location = launch.location;
+      timing.microseconds =
+          std::chrono::duration<double, std::micro>(end - start).count();
+      timing.variant = static_cast<int32_t>(v - launch.variants.data());
+      if (launch.kind() == OpKind::Attention &&
+          n < static_cast<size_t>(kMaxKernelBuffers)) {
+        std::memcpy(&visited, Counter.data(), sizeof visited);
+        timing.kvTiles = visited;
+      }
+      timings.push_back(std::move(timing));
     }
     Device.clearBuffers();
     return Status::success();
@@ -277,6 +305,7 @@ private:
   SimOptions Options;
   int64_t ArenaSize = 0;
   DeviceBytes Arena;
+  DeviceBytes Counter; ///< the launch's statistics counter (one unsigned)
   std::vector<DeviceBytes> Weights;
   std::vector<sim::Kernel> Kernels;
   sim::Device Device;

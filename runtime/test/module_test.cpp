@@ -160,6 +160,7 @@ TEST(Module, RoundTripEveryOpKind) {
   AttentionAttrs att;
   att.scale = 0.125;
   att.window = {WindowKind::Sliding, 4, 0};
+  att.blockSparse = true;
   e.launch(att, {qr, qr, qr}, {o});
   uint32_t gate = e.weight("gate", DType::BF16, {4, 16});
   uint32_t rw = e.arena("rw", DType::F32, tokenDims(1, {2}));
@@ -200,6 +201,9 @@ TEST(Module, RoundTripEveryOpKind) {
   EXPECT_EQ(
       std::get<RouterAttrs>(parsed->entries[0].program[3].attrs).config.scoring,
       Scoring::Sigmoid);
+  const auto &a = std::get<AttentionAttrs>(parsed->entries[0].program[2].attrs);
+  EXPECT_TRUE(a.blockSparse);
+  EXPECT_EQ(a.window.kind, WindowKind::Sliding);
   EXPECT_EQ(parsed->parameters[2].key, "e.*.w");
 }
 

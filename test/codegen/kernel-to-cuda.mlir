@@ -28,7 +28,7 @@ module attributes {kernel.target = "sm_90a", moe.max_tokens = 256 : i64} {
     %s = kernel.buffer tokens(1) : memref<?x64xf32>
     kernel.elementwise cast ins(%z : memref<?x64xbf16>) outs(%s : memref<?x64xf32>)
     %o = kernel.buffer tokens(1) : memref<?x4x16xbf16>
-    kernel.attention ins(%q, %k, %v : memref<?x4x16xbf16>, memref<?x2x16xbf16>, memref<?x2x16xbf16>) outs(%o : memref<?x4x16xbf16>) {scale = 0.25 : f64, window = #moe.window<sliding 8>}
+    kernel.attention ins(%q, %k, %v : memref<?x4x16xbf16>, memref<?x2x16xbf16>, memref<?x2x16xbf16>) outs(%o : memref<?x4x16xbf16>) {block_sparse, scale = 0.25 : f64, window = #moe.window<sliding 8>}
     %om = kernel.buffer tokens(1) : memref<?x4x8xf32>
     kernel.attention ins(%qm, %km, %vm, %kpe : memref<?x4x24xf32>, memref<?x4x16xf32>, memref<?x4x8xf32>, memref<?x8xf32>) outs(%om : memref<?x4x8xf32>) {scale = 0.125 : f64, window = #moe.window<global>}
     return %z, %s, %o, %om : memref<?x64xbf16>, memref<?x64xf32>, memref<?x4x16xbf16>, memref<?x4x8xf32>
@@ -60,10 +60,14 @@ module attributes {kernel.target = "sm_90a", moe.max_tokens = 256 : i64} {
 // of 16 queries; the sliding window.
 // CHECK-LABEL: // ===== kernel ds_attention_bf16_{{[0-9a-f]+}}: block (128, 1, 1), grid (ceil((1*T) / 64), 4, 1)
 // CHECK-NEXT: // used by @forward #3 (T <= 1), @forward #3 (T <= 16), {{.*}}, @forward #3{{$}}
-// CHECK: ds::attentionKernel<__nv_bfloat16, 64, 64, 4, 16, 16>({{.*}}, nullptr, {{.*}}, 4, 2, 16, 0, 2.500000000e-01f, 1, 8, 0, nullptr);
+// block_sparse is the template's kBlockSparse; the tile counter is the sim's
+// statistics slot after the launch's 4 buffers (null under CUDA).
+// CHECK: ds::gptr<unsigned> [[COUNT:v[0-9]+]] = ds::simCounter({{v[0-9]+}}, 4);
+// CHECK-NEXT: ds::attentionKernel<__nv_bfloat16, 64, 64, 4, 16, 16, true>({{.*}}, nullptr, {{.*}}, 4, 2, 16, 0, 2.500000000e-01f, 1, 8, 0, [[COUNT]]);
 // MLA in f32: the FFMA path, the shared key, dk 16 + dr 8.
 // CHECK-LABEL: // ===== kernel ds_attention_f32_{{[0-9a-f]+}}: block (128, 1, 1), grid (ceil((1*T) / 16), 4, 1)
-// CHECK: ds::attentionKernel<float, 16, 32, 4, 24, 8>({{v[0-9]+}}, {{v[0-9]+}}, {{v[0-9]+}}, {{v[0-9]+}}, {{v[0-9]+}}, {{.*}}, 4, 4, 16, 8, 1.250000000e-01f, 0, 0, 0, nullptr);
+// CHECK: [[COUNT2:v[0-9]+]] = ds::simCounter({{v[0-9]+}}, 5);
+// CHECK-NEXT: ds::attentionKernel<float, 16, 32, 4, 24, 8, false>({{v[0-9]+}}, {{v[0-9]+}}, {{v[0-9]+}}, {{v[0-9]+}}, {{v[0-9]+}}, {{.*}}, 4, 4, 16, 8, 1.250000000e-01f, 0, 0, 0, [[COUNT2]]);
 
 // --self-contained inlines the device library once per kernel, with the
 // sim's execution model left to the sim's compile.

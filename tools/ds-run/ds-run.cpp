@@ -5,7 +5,7 @@
 //   ds-run model.dsb --weights <checkpoint> --inputs in.safetensors
 //          -o out.safetensors [--device cpu|sim|cuda] [--entry forward]
 //          [--timings] [--max-tokens N] [--max-memory 64G] [--sim-seed N]
-//          [--sim-no-checks] [--profile-routing out.json]
+//          [--sim-no-checks] [--sim-stats] [--profile-routing out.json]
 //   ds-run --info [--json] [--tokens T] model.dsb
 //   ds-run --extract-kernels DIR model.dsb
 //
@@ -50,7 +50,7 @@ const char *kUsage =
     "usage: ds-run model.dsb --weights <checkpoint> --inputs in.safetensors\n"
     "              -o out.safetensors [--device cpu|sim|cuda] [--entry NAME]\n"
     "              [--timings] [--max-tokens N] [--max-memory SIZE]\n"
-    "              [--sim-seed N] [--sim-no-checks]\n"
+    "              [--sim-seed N] [--sim-no-checks] [--sim-stats]\n"
     "              [--profile-routing FILE]\n"
     "       ds-run --info [--json] [--tokens T] model.dsb\n"
     "       ds-run --extract-kernels DIR model.dsb\n"
@@ -69,6 +69,9 @@ const char *kUsage =
     "                     half the physical memory)\n"
     "  --sim-seed N       sim: the seed of the thread schedule (default 1)\n"
     "  --sim-no-checks    sim: no bounds, read-only and race checks (faster)\n"
+    "  --sim-stats        sim: one JSON line per attention launch on stdout:\n"
+    "                     its window, tile schedule, tile config, the KV\n"
+    "                     tiles its CTAs visited and its time\n"
     "  --profile-routing FILE\n"
     "                     cpu: write how often each router launch selected\n"
     "                     each expert (JSON, ds/routing_profile.h)\n"
@@ -85,7 +88,7 @@ struct Options {
   std::string device = "cpu", entry = "forward";
   std::string maxTokens, maxMemory, simSeed, extractKernels, profileRouting;
   std::string tokens;
-  bool simNoChecks = false;
+  bool simNoChecks = false, simStats = false;
   bool timings = false, info = false, json = false, help = false;
 };
 
@@ -119,6 +122,8 @@ std::string parseArgs(int argc, char **argv, Options &o) {
       o.timings = true;
     else if (arg == "--sim-no-checks")
       o.simNoChecks = true;
+    else if (arg == "--sim-stats")
+      o.simStats = true;
     else if (arg == "--info")
       o.info = true;
     else if (arg == "--json")
@@ -443,6 +448,39 @@ void printTimings(const EntryPoint &e, int64_t tokens,
                  total > 0 ? 100.0 * s.second / total : 0.0);
 }
 
+/// --sim-stats: one JSON line per attention launch of the last run.
+void printSimStats(const EntryPoint &e, int64_t tokens,
+                   const std::vector<LaunchTiming> &timings) {
+  for (size_t i = 0; i < timings.size() && i < e.program.size(); ++i) {
+    const LaunchTiming &t = timings[i];
+    const Launch &l = e.program[i];
+    if (t.kvTiles < 0 || l.kind() != OpKind::Attention)
+      continue;
+    const auto &a = std::get<AttentionAttrs>(l.attrs);
+    auto extent = [&](const Dim &d) {
+      return d.dynamic() ? d.tokenScale * tokens : d.size;
+    };
+    const Buffer &q = e.buffers[l.operands[0]], &k = e.buffers[l.operands[1]];
+    nlohmann::ordered_json j;
+    j["launch"] = i;
+    j["location"] = l.location;
+    j["window"] = windowKindName(a.window.kind);
+    j["window_size"] = a.window.size;
+    j["window_sinks"] = a.window.sinks;
+    j["block_sparse"] = a.blockSparse;
+    j["tokens"] = extent(q.dims[0]);
+    j["keys"] = extent(k.dims[0]);
+    j["heads"] = q.dims[1].size;
+    if (t.variant >= 0 && static_cast<size_t>(t.variant) < l.variants.size())
+      j["tile"] = l.variants[static_cast<size_t>(t.variant)].config.tile;
+    j["kv_tiles"] = t.kvTiles;
+    j["microseconds"] = t.microseconds;
+    std::printf("%s\n", j.dump(-1, ' ', false,
+                               nlohmann::ordered_json::error_handler_t::replace)
+                            .c_str());
+  }
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -487,6 +525,9 @@ int main(int argc, char **argv) {
     options.maxTokens = *n;
     options.maxTokensSource = "--max-tokens";
   }
+  if (o.simStats && o.device != "sim")
+    return fail("--sim-stats: the " + o.device +
+                " device does not count kernel work (use --device sim)");
   RoutingProfile profile;
   profile.model = module->model;
   if (!o.profileRouting.empty()) {
@@ -528,6 +569,8 @@ int main(int argc, char **argv) {
     return fail(st.message());
   if (o.timings)
     printTimings(e, tokens.value_or(1), s.timings());
+  if (o.simStats)
+    printSimStats(e, tokens.value_or(1), s.timings());
   if (!o.profileRouting.empty())
     if (Status st = profile.write(o.profileRouting); !st.ok())
       return fail(st.message());

@@ -174,6 +174,10 @@ struct AttentionAttrs {
   double scale = 1.0;
   Window window;
   bool sharedKey = false;
+  /// The kernel's tile schedule: only the KV tiles holding a visible key
+  /// (moe-attention-block-sparsity), else every causal tile with the window
+  /// masked per element. The same numbers; the cpu backend ignores it.
+  bool blockSparse = false;
 };
 struct NormAttrs {
   double eps = 1e-6;

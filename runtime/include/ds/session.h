@@ -76,6 +76,12 @@ struct LaunchTiming {
   OpKind kind = OpKind::Gemm;
   std::string location;
   double microseconds = 0;
+  /// The index of the launch's variant that ran (sim); -1 where no kernel
+  /// ran (cpu).
+  int32_t variant = -1;
+  /// sim, attention launches: the KV tiles all CTAs visited, each counted
+  /// once per CTA (the kernel's counter, ds::simCounter); -1 elsewhere.
+  int64_t kvTiles = -1;
 };
 
 /// The devices a Session can name; `available` is false for those this

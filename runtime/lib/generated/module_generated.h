@@ -1604,12 +1604,17 @@ inline flatbuffers::Offset<GroupedGemmAttrs> CreateGroupedGemmAttrs(
   return builder_.Finish();
 }
 
+/// `block_sparse`: the kernel visits only the KV tiles that hold a key some
+/// query of the CTA sees (moe-attention-block-sparsity); else every tile up
+/// to the causal end, the window applied per element. The numbers are the
+/// same either way.
 struct AttentionAttrs FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
   typedef AttentionAttrsBuilder Builder;
   enum FlatBuffersVTableOffset FLATBUFFERS_VTABLE_UNDERLYING_TYPE {
     VT_SCALE = 4,
     VT_WINDOW = 6,
-    VT_SHARED_KEY = 8
+    VT_SHARED_KEY = 8,
+    VT_BLOCK_SPARSE = 10
   };
   double scale() const {
     return GetField<double>(VT_SCALE, 1.0);
@@ -1620,12 +1625,16 @@ struct AttentionAttrs FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
   bool shared_key() const {
     return GetField<uint8_t>(VT_SHARED_KEY, 0) != 0;
   }
+  bool block_sparse() const {
+    return GetField<uint8_t>(VT_BLOCK_SPARSE, 0) != 0;
+  }
   bool Verify(flatbuffers::Verifier &verifier) const {
     return VerifyTableStart(verifier) &&
            VerifyField<double>(verifier, VT_SCALE, 8) &&
            VerifyOffsetRequired(verifier, VT_WINDOW) &&
            verifier.VerifyTable(window()) &&
            VerifyField<uint8_t>(verifier, VT_SHARED_KEY, 1) &&
+           VerifyField<uint8_t>(verifier, VT_BLOCK_SPARSE, 1) &&
            verifier.EndTable();
   }
 };
@@ -1643,6 +1652,9 @@ struct AttentionAttrsBuilder {
   void add_shared_key(bool shared_key) {
     fbb_.AddElement<uint8_t>(AttentionAttrs::VT_SHARED_KEY, static_cast<uint8_t>(shared_key), 0);
   }
+  void add_block_sparse(bool block_sparse) {
+    fbb_.AddElement<uint8_t>(AttentionAttrs::VT_BLOCK_SPARSE, static_cast<uint8_t>(block_sparse), 0);
+  }
   explicit AttentionAttrsBuilder(flatbuffers::FlatBufferBuilder &_fbb)
         : fbb_(_fbb) {
     start_ = fbb_.StartTable();
@@ -1659,10 +1671,12 @@ inline flatbuffers::Offset<AttentionAttrs> CreateAttentionAttrs(
     flatbuffers::FlatBufferBuilder &_fbb,
     double scale = 1.0,
     flatbuffers::Offset<ds::fb::Window> window = 0,
-    bool shared_key = false) {
+    bool shared_key = false,
+    bool block_sparse = false) {
   AttentionAttrsBuilder builder_(_fbb);
   builder_.add_scale(scale);
   builder_.add_window(window);
+  builder_.add_block_sparse(block_sparse);
   builder_.add_shared_key(shared_key);
   return builder_.Finish();
 }

@@ -12,6 +12,8 @@
 // that hold a visible key (the kernel's tile counter against a brute-force
 // count) and that the keys of tiles no CTA needs are never read: they are
 // NaN in K, V and the shared key, and the output stays finite and right.
+// The dense schedule (kBlockSparse false) visits every causal tile and gives
+// the same bits as the block-sparse one.
 // And through NVRTC for sm_90a without local memory, with registers and
 // shared memory printed.
 //
@@ -54,6 +56,7 @@ template <class T> struct Kernel {
   const char *name;
   DType type;
   int bq, bkv, warps;
+  bool blockSparse = true;
 };
 
 struct Problem {
@@ -89,13 +92,16 @@ struct Result {
   size_t over1 = 0; ///< bf16 / f16: elements more than 1 ulp off
   size_t elements = 0;
   unsigned visited = 0;
+  std::vector<uint8_t> bytes; ///< the kernel's output
 };
 
 /// A 16-bit float's bits as a signed ordinal (adjacent values 1 apart).
 int ordinal16(uint16_t u) { return u & 0x8000 ? -(u & 0x7fff) : u & 0x7fff; }
 
 /// Runs `p` on the sim and compares with ds::cpu::attention. Keys in KV
-/// tiles that no CTA needs are NaN in the kernel's K, V and shared key.
+/// tiles that no CTA visits are NaN in the kernel's K, V and shared key: the
+/// tiles holding a key some row of the CTA sees, or, for the dense schedule,
+/// every causal tile.
 template <class T>
 Result run(const Kernel<T> &kern, const Problem &p, uint64_t seed) {
   Result result;
@@ -122,7 +128,9 @@ Result run(const Kernel<T> &kern, const Problem &p, uint64_t seed) {
   if (!ref.ok())
     return result;
 
-  // The tiles some row of each CTA sees; the rest are poisoned.
+  // The tiles some row of each CTA sees (the dense schedule: under a global
+  // window); the rest are poisoned.
+  const Window visits = kern.blockSparse ? p.window : Window{};
   std::vector<bool> needed((p.keys + kern.bkv - 1) / kern.bkv, false);
   unsigned expectedTiles = 0;
   for (int t0 = 0; t0 < p.tokens; t0 += kern.bq)
@@ -131,7 +139,7 @@ Result run(const Kernel<T> &kern, const Problem &p, uint64_t seed) {
       for (int t = t0; t < std::min(t0 + kern.bq, p.tokens) && !any; ++t)
         for (int s = int(tile) * kern.bkv;
              s < std::min(int(tile + 1) * kern.bkv, p.keys) && !any; ++s)
-          any = admits(p.window, p.keys - p.tokens + t, s);
+          any = admits(visits, p.keys - p.tokens + t, s);
       if (any) {
         needed[tile] = true;
         ++expectedTiles;
@@ -207,6 +215,7 @@ Result run(const Kernel<T> &kern, const Problem &p, uint64_t seed) {
   EXPECT_TRUE(finite) << kern.name << ": a poisoned key was read";
   result.error = maxRef > 0 ? maxErr / maxRef : maxErr;
   result.elements = out.size();
+  result.bytes.assign(bo.begin() + pad * w, bo.end());
   if (w == 2) {
     std::vector<uint8_t> want = ref->encode();
     for (size_t i = 0; i < out.size(); ++i) {
@@ -281,6 +290,20 @@ const Kernel<float> kF32D32Dv24{
     attention_f32_d32_dv24, "attention_f32_d32_dv24", DType::F32, 16, 32, 4};
 const Kernel<Bf16> kBf16D24{
     attention_bf16_d24_dv20, "attention_bf16_d24_dv20", DType::BF16, 16, 32, 4};
+const Kernel<Bf16> kBf16D16Dense{attention_bf16_d16_dense,
+                                 "attention_bf16_d16_dense",
+                                 DType::BF16,
+                                 64,
+                                 32,
+                                 4,
+                                 false};
+const Kernel<float> kF32D16Dense{attention_f32_d16_dense,
+                                 "attention_f32_d16_dense",
+                                 DType::F32,
+                                 16,
+                                 32,
+                                 4,
+                                 false};
 
 constexpr double kHalfTol = 1e-3, kF32Tol = 1e-5;
 
@@ -362,12 +385,47 @@ TEST(AttentionKernel, VisitsOnlyTheVisibleTiles) {
       check(kBf16Mla192, {1, 200, 1, 1, 128, 64, 128, {}}, kHalfTol).visited);
 }
 
+TEST(AttentionKernel, DenseScheduleGivesTheSameBits) {
+  // Every causal tile instead of the visible ones (moe-attention-block-
+  // sparsity off): fully masked tiles add exactly nothing, so the output is
+  // bit-identical, on both paths, for every window kind, with sink tiles
+  // apart from the window's and rows after a prefix.
+  auto causalTiles = [](const Problem &p, int bq, int bkv) {
+    unsigned n = 0;
+    for (int t0 = 0; t0 < p.tokens; t0 += bq) {
+      int last = p.keys - p.tokens + std::min(t0 + bq, p.tokens) - 1;
+      n += unsigned(last / bkv + 1);
+    }
+    return n * unsigned(p.heads);
+  };
+  for (Window w : {sliding(13), chunked(20), localGlobal(11, 5),
+                   localGlobal(6, 40), Window{}})
+    for (Problem p : {Problem{200, 200, 2, 1, 16, 0, 16, w},
+                      Problem{70, 150, 3, 1, 16, 0, 16, w}}) {
+      Result sparse = check(kBf16D16, p, kHalfTol);
+      Result dense = check(kBf16D16Dense, p, kHalfTol);
+      EXPECT_EQ(dense.bytes, sparse.bytes) << kindName(w);
+      EXPECT_EQ(dense.visited, causalTiles(p, 64, 32));
+      Result sparse32 = check(kF32D16, p, kF32Tol);
+      Result dense32 = check(kF32D16Dense, p, kF32Tol);
+      EXPECT_EQ(dense32.bytes, sparse32.bytes) << kindName(w);
+      EXPECT_EQ(dense32.visited, causalTiles(p, 16, 32));
+      if (w.kind == WindowKind::Global) {
+        EXPECT_EQ(sparse.visited, dense.visited);
+      } else {
+        EXPECT_LT(sparse.visited, dense.visited) << kindName(w);
+        EXPECT_LT(sparse32.visited, dense32.visited) << kindName(w);
+      }
+    }
+}
+
 TEST(AttentionKernel, CompilesWithNvrtcWithoutLocalMemory) {
   // The realistic shapes, the golden models' head dims, the FFMA path.
-  const char *entries[] = {"attention_bf16_d128",     "attention_bf16_mla192",
-                           "attention_bf16_d32_dv24", "attention_bf16_d16",
-                           "attention_f32_d64",       "attention_f32_d128",
-                           "attention_f32_d32_dv24"};
+  const char *entries[] = {
+      "attention_bf16_d128",     "attention_bf16_mla192",
+      "attention_bf16_d32_dv24", "attention_bf16_d16",
+      "attention_f32_d64",       "attention_f32_d128",
+      "attention_f32_d32_dv24",  "attention_bf16_d16_dense"};
   auto compiled = compileEntries(readFile(DS_ATTENTION_KERNELS), entries);
   ASSERT_EQ(compiled.size(), std::size(entries));
   for (size_t i = 0; i < compiled.size(); ++i) {
