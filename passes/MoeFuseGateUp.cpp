@@ -156,10 +156,7 @@ struct MoeFuseGateUpPass : ds::impl::MoeFuseGateUpBase<MoeFuseGateUpPass> {
         !fusible(g.getWeight(), u.getWeight(), g.getScales(), u.getScales(),
                  g.getQuantAttr(), symbols))
       return failure();
-    Value weight = join(g.getWeight(), u.getWeight(), op, symbols, rewriter);
-    Value scales = g.getScales() ? join(g.getScales(), u.getScales(), op,
-                                        symbols, rewriter)
-                                 : Value();
+    auto [weight, scales] = joinWeights(g, u, op, symbols, rewriter);
     rewriter.setInsertionPoint(op);
     auto fused = LinearOp::create(rewriter, fusedLoc(op, g, u), op.getType(),
                                   g.getInput(), weight, scales, Value(),
@@ -180,10 +177,7 @@ struct MoeFuseGateUpPass : ds::impl::MoeFuseGateUpBase<MoeFuseGateUpPass> {
         !fusible(g.getWeight(), u.getWeight(), g.getScales(), u.getScales(),
                  g.getQuantAttr(), symbols))
       return failure();
-    Value weight = join(g.getWeight(), u.getWeight(), op, symbols, rewriter);
-    Value scales = g.getScales() ? join(g.getScales(), u.getScales(), op,
-                                        symbols, rewriter)
-                                 : Value();
+    auto [weight, scales] = joinWeights(g, u, op, symbols, rewriter);
     rewriter.setInsertionPoint(op);
     auto fused = GroupedMatmulOp::create(
         rewriter, fusedLoc(op, g, u), op.getType(), g.getInput(), weight,
@@ -195,6 +189,18 @@ struct MoeFuseGateUpPass : ds::impl::MoeFuseGateUpBase<MoeFuseGateUpPass> {
   Value join(Value g, Value u, Operation *at, SymbolTable &symbols,
              RewriterBase &rewriter) {
     return loadBefore(joinParameters(g, u, symbols, rewriter), at, rewriter);
+  }
+  /// The joined weight and (when quantized) scales of projections `g` and
+  /// `u`, loaded before `at`.
+  template <class OpTy>
+  std::pair<Value, Value> joinWeights(OpTy g, OpTy u, Operation *at,
+                                      SymbolTable &symbols,
+                                      RewriterBase &rewriter) {
+    Value weight = join(g.getWeight(), u.getWeight(), at, symbols, rewriter);
+    Value scales = g.getScales() ? join(g.getScales(), u.getScales(), at,
+                                        symbols, rewriter)
+                                 : Value();
+    return {weight, scales};
   }
 
   static Location fusedLoc(Operation *op, Operation *g, Operation *u) {
