@@ -15,6 +15,7 @@
 #include "passes/Passes.h"
 
 #include "dialects/moe/MoeOps.h"
+#include "dialects/moe/MoePassRecord.h"
 
 namespace ds {
 #define GEN_PASS_DEF_MOEATTENTIONBLOCKSPARSITY
@@ -31,12 +32,17 @@ struct MoeAttentionBlockSparsityPass
   using MoeAttentionBlockSparsityBase::MoeAttentionBlockSparsityBase;
 
   void runOnOperation() override {
-    getOperation()->walk([](AttentionOp op) {
+    int64_t marked = 0;
+    getOperation()->walk([&](AttentionOp op) {
       // Global attention visits the causal tiles in both schedules: there
       // is nothing to skip.
-      if (op.getWindow().getKind() != WindowKind::global)
+      if (op.getWindow().getKind() != WindowKind::global) {
         op.setBlockSparse(true);
+        ++marked;
+      }
     });
+    ds::moe::recordPass(getOperation(), getArgument(),
+                        {{"windowed-layers-marked", marked}});
   }
 };
 

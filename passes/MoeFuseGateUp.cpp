@@ -7,6 +7,7 @@
 #include "passes/Passes.h"
 
 #include "dialects/moe/MoeOps.h"
+#include "dialects/moe/MoePassRecord.h"
 #include "dialects/moe/MoeVerifyUtils.h"
 
 #include "mlir/IR/PatternMatch.h"
@@ -128,6 +129,7 @@ struct MoeFuseGateUpPass : ds::impl::MoeFuseGateUpBase<MoeFuseGateUpPass> {
 
     SmallVector<SwiGLUOp> swiglus;
     module.walk([&](SwiGLUOp op) { swiglus.push_back(op); });
+    int64_t linears = 0, grouped = 0;
     for (SwiGLUOp op : swiglus) {
       Operation *g = op.getGate().getDefiningOp();
       Operation *u = op.getUp().getDefiningOp();
@@ -137,10 +139,14 @@ struct MoeFuseGateUpPass : ds::impl::MoeFuseGateUpBase<MoeFuseGateUpPass> {
       auto gu = dyn_cast_or_null<GroupedMatmulOp>(u);
       // A success erases op, g and u: nothing of them is read after it.
       if (lg && lu)
-        changed |= succeeded(fuseLinears(op, lg, lu, symbols, rewriter));
+        linears += succeeded(fuseLinears(op, lg, lu, symbols, rewriter));
       else if (gg && gu)
-        changed |= succeeded(fuseGrouped(op, gg, gu, symbols, rewriter));
+        grouped += succeeded(fuseGrouped(op, gg, gu, symbols, rewriter));
     }
+    changed |= linears + grouped > 0;
+    ds::moe::recordPass(
+        module, getArgument(),
+        {{"linear-pairs-fused", linears}, {"grouped-pairs-fused", grouped}});
     if (!changed)
       markAllAnalysesPreserved();
   }

@@ -16,6 +16,7 @@
 
 #include "dialects/moe/MoeAttrConversion.h"
 #include "dialects/moe/MoeOps.h"
+#include "dialects/moe/MoePassRecord.h"
 #include "ds/routing_profile.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -97,11 +98,14 @@ struct MoePruneExpertsPass
     for (auto [router, layer] : llvm::zip(routers, parsed->layers))
       if (failed(checkLayer(router, layer)))
         return;
-    if (keep == 1.0)
-      return;
-    for (auto [router, layer] : llvm::zip(routers, parsed->layers))
-      if (failed(prune(module, router, layer)))
-        return;
+    int64_t pruned = 0;
+    if (keep != 1.0)
+      for (auto [router, layer] : llvm::zip(routers, parsed->layers))
+        if (failed(prune(module, router, layer, pruned)))
+          return;
+    ds::moe::recordPass(module, getArgument(),
+                        {{"layers", static_cast<int64_t>(routers.size())},
+                         {"experts-pruned", pruned}});
   }
 
   /// Starts the located error of a bad value of option `name`.
@@ -131,8 +135,10 @@ struct MoePruneExpertsPass
     return failure();
   }
 
+  /// Prunes the experts of `router` below the threshold, adding their count
+  /// to `pruned`.
   LogicalResult prune(ModuleOp module, RouterOp router,
-                      const ds::RoutingLayer &layer) {
+                      const ds::RoutingLayer &layer, int64_t &pruned) {
     RouterAttr config = router.getConfig();
     int64_t experts = layer.experts, groups = config.getNGroup();
     llvm::SmallVector<int64_t> kept = keptExperts(layer, groups, keep);
@@ -181,6 +187,7 @@ struct MoePruneExpertsPass
                 "expert parameters is also loaded elsewhere";
     }
     apply(n, kept);
+    pruned += experts - keptCount;
     return success();
   }
 

@@ -176,6 +176,14 @@ def MoeAttentionBlockSparsity : Pass<"moe-attention-block-sparsity"> {
     the causal tiles in both schedules, so the pass leaves it alone, as it
     leaves an op already marked.
 
+    `ds-compile` runs the pass by default (option
+    `attention-block-sparsity`; not a fusion pass, so `fusion=false` leaves
+    it on). Run on a `builtin.module`, it appends `{name =
+    "moe-attention-block-sparsity", statistics = {"windowed-layers-marked" =
+    N}}` to the module's `moe.passes` record (N: the windowed layers, marked
+    now or before), which the `.dsb` keeps and `ds-run --info` and
+    `moe-summary` print.
+
     The numbers are unchanged, bit for bit on every backend: a fully masked
     tile adds exactly zero to a row's max, sum and output in the kernel, and
     the CPU reference ignores the flag. `ds-run --device sim --sim-stats`
@@ -284,6 +292,13 @@ def MoeFuseGateUp : Pass<"moe-fuse-gate-up", "::mlir::ModuleOp"> {
     have no bias, share their weight type, format and slices, and feed only
     the `moe.swiglu`.
 
+    `ds-compile` runs the pass by default (option `fuse-gate-up`, master
+    switch `fusion`), after `moe-fuse-add-rms-norm`. It appends `{name =
+    "moe-fuse-gate-up", statistics = {"grouped-pairs-fused" = G,
+    "linear-pairs-fused" = L}}` to the module's `moe.passes` record (G routed
+    expert MLPs, L dense MLPs and shared experts), which the `.dsb` keeps
+    and `ds-run --info` and `moe-summary` print.
+
     ```mlir
     moe.parameter @gate : tensor<96x64xbf16> {key = "mlp.gate_proj.weight"}
     moe.parameter @up : tensor<96x64xbf16> {key = "mlp.up_proj.weight"}
@@ -326,7 +341,10 @@ def MoePruneExperts : Pass<"moe-prune-experts", "::mlir::ModuleOp"> {
     narrowed to them, so the router can only select kept experts. The
     parameters read only the kept experts' checkpoint slices (`slices` of
     `moe.parameter`): the pruned experts are never loaded. `keep=1` checks
-    the profile and changes nothing.
+    the profile and changes nothing. The pass appends `{name =
+    "moe-prune-experts", statistics = {"experts-pruned" = P, layers = R}}`
+    to the module's `moe.passes` record (P experts dropped over R routers),
+    which the `.dsb` keeps and `ds-run --info` and `moe-summary` print.
 
     Pruning changes the model: the logit change on the golden models is
     recorded in `test/passes/moe-prune-experts-models.test`. A softmax

@@ -28,6 +28,10 @@ struct OptimizationPass {
 const OptimizationPass kOptimizationPasses[] = {
     {&ds::CompilePipelineOptions::fuseAddRmsNorm, /*fusion=*/true,
      [] { return ds::createMoeFuseAddRmsNorm(); }},
+    {&ds::CompilePipelineOptions::fuseGateUp, /*fusion=*/true,
+     [] { return ds::createMoeFuseGateUp(); }},
+    {&ds::CompilePipelineOptions::attentionBlockSparsity, /*fusion=*/false,
+     [] { return ds::createMoeAttentionBlockSparsity(); }},
 };
 
 } // namespace
@@ -57,7 +61,8 @@ void ds::registerDSPipelines() {
   mlir::PassPipelineRegistration<CompilePipelineOptions>(
       "ds-compile",
       "Compiles moe IR to planned kernel IR: the optimization passes "
-      "(moe-fuse-add-rms-norm; each switched by its option, the fusion "
+      "(moe-fuse-add-rms-norm, moe-fuse-gate-up, "
+      "moe-attention-block-sparsity; each switched by its option, the fusion "
       "passes together by `fusion`), then moe-lower-to-kernels, "
       "kernel-select-configs, kernel-plan-buffers (what `ds-opt -o x.dsb` "
       "runs before writing the module)",

@@ -43,10 +43,20 @@ struct CompilePipelineOptions
       *this, "fuse-add-rms-norm",
       llvm::cl::desc("Run moe-fuse-add-rms-norm (a fusion pass)"),
       llvm::cl::init(true)};
+  Option<bool> fuseGateUp{
+      *this, "fuse-gate-up",
+      llvm::cl::desc("Run moe-fuse-gate-up (a fusion pass)"),
+      llvm::cl::init(true)};
+  Option<bool> attentionBlockSparsity{
+      *this, "attention-block-sparsity",
+      llvm::cl::desc("Run moe-attention-block-sparsity (not a fusion pass: "
+                     "`fusion` leaves it on)"),
+      llvm::cl::init(true)};
 };
 
 /// moe IR -> planned kernel IR: the optimization passes the options enable
-/// (today moe-fuse-add-rms-norm), then moe-lower-to-kernels,
+/// (moe-fuse-add-rms-norm, moe-fuse-gate-up, moe-attention-block-sparsity),
+/// then moe-lower-to-kernels,
 /// kernel-select-configs, kernel-plan-buffers.
 void buildCompilePipeline(mlir::OpPassManager &pm,
                           const CompilePipelineOptions &options);

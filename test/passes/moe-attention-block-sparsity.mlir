@@ -1,4 +1,12 @@
 // RUN: ds-opt %s --split-input-file --moe-attention-block-sparsity | FileCheck %s
+// Each module records the windowed layers it marked (moe.passes, shown by
+// ds-run --info): the cases below in order.
+// RUN: ds-opt %s --split-input-file --moe-attention-block-sparsity | FileCheck %s --check-prefix=RECORD
+// RECORD: module attributes {moe.passes = [{name = "moe-attention-block-sparsity", statistics = {"windowed-layers-marked" = 3 : i64}}]}
+// RECORD: module attributes {moe.passes = [{name = "moe-attention-block-sparsity", statistics = {"windowed-layers-marked" = 1 : i64}}]}
+// RECORD: module attributes {moe.passes = [{name = "moe-attention-block-sparsity", statistics = {"windowed-layers-marked" = 0 : i64}}]}
+// RECORD: module attributes {moe.passes = [{name = "moe-attention-block-sparsity", statistics = {"windowed-layers-marked" = 1 : i64}}]}
+// RECORD: module attributes {moe.passes = [{name = "moe-attention-block-sparsity", statistics = {"windowed-layers-marked" = 0 : i64}}]}
 // Running it twice changes nothing more.
 // RUN: ds-opt %s --split-input-file --moe-attention-block-sparsity --moe-attention-block-sparsity | FileCheck %s
 // The flag survives the lowering: kernel.attention carries it.

@@ -1,4 +1,12 @@
 // RUN: ds-opt %s --split-input-file --moe-fuse-gate-up | FileCheck %s
+// Each module records the pairs fused (moe.passes, shown by ds-run --info):
+// the cases below in order.
+// RUN: ds-opt %s --split-input-file --moe-fuse-gate-up | FileCheck %s --check-prefix=RECORD
+// RECORD: module attributes {moe.passes = [{name = "moe-fuse-gate-up", statistics = {"grouped-pairs-fused" = 0 : i64, "linear-pairs-fused" = 1 : i64}}]}
+// RECORD: module attributes {moe.passes = [{name = "moe-fuse-gate-up", statistics = {"grouped-pairs-fused" = 0 : i64, "linear-pairs-fused" = 1 : i64}}]}
+// RECORD: module attributes {moe.passes = [{name = "moe-fuse-gate-up", statistics = {"grouped-pairs-fused" = 1 : i64, "linear-pairs-fused" = 0 : i64}}]}
+// RECORD: module attributes {moe.passes = [{name = "moe-fuse-gate-up", statistics = {"grouped-pairs-fused" = 0 : i64, "linear-pairs-fused" = 0 : i64}}]}
+// RECORD: module attributes {moe.passes = [{name = "moe-fuse-gate-up", statistics = {"grouped-pairs-fused" = 0 : i64, "linear-pairs-fused" = 1 : i64}}]}
 
 // The numbers on the golden models (bit-identical on the CPU reference,
 // within the tolerances on the sim) and the launches saved:

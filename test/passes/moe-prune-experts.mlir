@@ -1,5 +1,11 @@
 // RUN: ds-opt %s --split-input-file --moe-prune-experts="profile=%S/Inputs/moe-prune-experts.json keep=0.5" | FileCheck %s
 // RUN: ds-opt %s --split-input-file --moe-prune-experts="profile=%S/Inputs/moe-prune-experts.json keep=1" | FileCheck %s --check-prefix=NOOP
+// Each module records the experts pruned over its layers (moe.passes, shown
+// by ds-run --info); keep=1 prunes none.
+// RUN: ds-opt %s --split-input-file --moe-prune-experts="profile=%S/Inputs/moe-prune-experts.json keep=0.5" | FileCheck %s --check-prefix=RECORD
+// RUN: ds-opt %s --split-input-file --moe-prune-experts="profile=%S/Inputs/moe-prune-experts.json keep=1" | FileCheck %s --check-prefix=RECORD-NOOP
+// RECORD-COUNT-4: module attributes {moe.passes = [{name = "moe-prune-experts", statistics = {"experts-pruned" = 4 : i64, layers = 1 : i64}}]}
+// RECORD-NOOP-COUNT-4: module attributes {moe.passes = [{name = "moe-prune-experts", statistics = {"experts-pruned" = 0 : i64, layers = 1 : i64}}]}
 
 // The profile (Inputs/moe-prune-experts.json): one router of 8 experts,
 // top-2, selected [3, 9, 1, 7, 0, 5, 5, 2] times. The golden models'
