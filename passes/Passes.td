@@ -337,8 +337,14 @@ def MoePruneExperts : Pass<"moe-prune-experts", "::mlir::ModuleOp"> {
     grouped router keeps equal groups. The kept experts are renumbered
     `0 .. E'-1` in their order: the gate weight's rows, the correction
     bias, and every `[E, ...]` weight and scale of the `moe.experts` ops the
-    router feeds (through the extract_slices of a fused `gate_up`) are
-    narrowed to them, so the router can only select kept experts. The
+    router feeds (through the extract_slices of a fused `gate_up`, or the
+    joined weights of `moe-fuse-gate-up`) are narrowed to them, so the
+    router can only select kept experts. The dispatched form
+    (`moe-dispatch-experts`) prunes the same way: the `moe.dispatch` of the
+    router's indices gets `E' + 1` expert offsets, and the
+    `moe.grouped_matmul` ops over them their narrowed weights; the
+    `moe.combine` of the router's weights is unchanged. Either order of the
+    two passes gives the same IR. The
     parameters read only the kept experts' checkpoint slices (`slices` of
     `moe.parameter`): the pruned experts are never loaded. `keep=1` checks
     the profile and changes nothing. The pass appends `{name =
@@ -355,8 +361,9 @@ def MoePruneExperts : Pass<"moe-prune-experts", "::mlir::ModuleOp"> {
     is not a valid profile; one whose number of layers differs from the
     module's routers, or a layer whose experts or top-k differ from its
     router's; a `keep` that leaves a router fewer experts than it selects.
-    A router whose indices or weights feed anything but `moe.experts` (run
-    the pass before `moe-dispatch-experts`) is an error at the router.
+    A router whose indices or weights feed anything but `moe.experts`, or
+    `moe.dispatch` and `moe.combine` (whose expert offsets feed only
+    `moe.grouped_matmul`), is an error at the router.
 
     With a profile whose counts for the router's 4 experts are
     `[3, 9, 1, 7]` and `keep=0.5`,
