@@ -72,7 +72,9 @@ std::string describeWindow(WindowAttr window) {
   std::string out = stringifyWindowKind(window.getKind()).str();
   if (!window.isGlobal())
     out += " " + std::to_string(window.getSize());
-  if (window.getKind() == WindowKind::local_global)
+  if (window.getKind() == WindowKind::adaptive)
+    out += " threshold " + std::to_string(window.getThreshold());
+  if (window.getSinks() != 0)
     out += " sinks " + std::to_string(window.getSinks());
   return out;
 }
