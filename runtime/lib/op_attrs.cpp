@@ -185,6 +185,17 @@ Status Window::validate(Rule *broken) const {
   return Status::success();
 }
 
+std::string describeWindow(const Window &window) {
+  std::string out = windowKindName(window.kind);
+  if (window.kind != WindowKind::Global)
+    out += cat(" ", window.size);
+  if (window.kind == WindowKind::Adaptive)
+    out += cat(" threshold ", window.threshold);
+  if (window.sinks != 0)
+    out += cat(" sinks ", window.sinks);
+  return out;
+}
+
 Window Window::resolve(int64_t keys) const {
   if (kind != WindowKind::Adaptive)
     return *this;

@@ -138,6 +138,11 @@ struct Window {
   Window resolve(int64_t keys) const;
 };
 
+/// The one text form of a window, as moe-summary and `ds-run --info` print
+/// it: "global", "sliding 4", "local_global 4 sinks 2", "adaptive 4
+/// threshold 16 sinks 2".
+std::string describeWindow(const Window &window);
+
 //===----------------------------------------------------------------------===//
 // Router (#moe.router)
 //===----------------------------------------------------------------------===//
