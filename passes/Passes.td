@@ -176,6 +176,7 @@ def MoeAttentionBlockSparsity : Pass<"moe-attention-block-sparsity"> {
     | `sliding W` | those of keys `[p0 - W + 1, p1]` |
     | `chunked C` | those of keys `[C·floor(p0 / C), p1]` |
     | `local_global W, sinks G` | those of keys `[0, G)`, then of `[p0 - W + 1, p1]` |
+    | `adaptive W, threshold L[, sinks G]` | those of the window it resolves to for the launch's keys: the causal ones up to `L` keys, else as `sliding W` (`local_global W, sinks G`) |
 
     Without the flag (the pass not run) the kernel visits every tile of keys
     `[0, p1]`, the causal ones, and applies the window per element, as a
