@@ -133,10 +133,14 @@ static std::vector<Config> splitAtThreshold(AttentionOp op,
   ds::Window window = ds::moe::toWindow(op.getWindow());
   if (window.kind != ds::WindowKind::Adaptive)
     return configs;
+  // An unknown token scale is the writer's error (no module without one):
+  // nothing to split by.
   std::optional<int64_t> scale = getTokenScale(op.getK());
+  if (!scale)
+    return configs;
   int64_t fixedKeys = dimOf(op.getK(), 0);
   auto keysAt = [&](int64_t tokens) {
-    return scale ? *scale * tokens : fixedKeys;
+    return *scale ? *scale * tokens : fixedKeys;
   };
   auto named = [&](Config c, int64_t tokens) {
     c.variant += ":";
@@ -145,7 +149,7 @@ static std::vector<Config> splitAtThreshold(AttentionOp op,
   };
   // The last T of the global regime (none when the keys do not grow).
   std::optional<int64_t> split;
-  if (scale && *scale > 0)
+  if (*scale > 0)
     split = window.threshold / *scale;
   std::vector<Config> out;
   int64_t first = 1;
