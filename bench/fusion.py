@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """What the optimization passes of ds-compile save; prints one JSON document.
 
-For the two-layer real-size DeepSeek-V3 and Mixtral-8x7B (`ds-import
-<config> --num-layers 2`, the configs of test/frontend/configs, as
+For the two-layer real-size DeepSeek-V3 (as released: two dense layers; and
+with its second layer MoE) and Mixtral-8x7B (`ds-import <config>
+--num-layers 2`, the configs of test/frontend/configs, as
 bench/compile_time.py builds its kernel benchmark) it compiles the module
 (`ds-opt -o x.dsb --no-kernels`: the launch program does not depend on the
 kernels) once per pipeline variant:
@@ -29,9 +30,15 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# (name, config, overrides of config.json fields). DeepSeek-V3's first three
+# layers are dense (first_k_dense_replace = 3), so its two-layer module has no
+# MoE layer; deepseek_v3_moe makes the second layer its first MoE layer
+# (routed experts, the shared expert, the noaux_tc router), at real size.
 MODELS = [
-    ("deepseek_v3", "deepseek-ai_DeepSeek-V3.json"),
-    ("mixtral", "mistralai_Mixtral-8x7B-v0.1.json"),
+    ("deepseek_v3", "deepseek-ai_DeepSeek-V3.json", {}),
+    ("deepseek_v3_moe", "deepseek-ai_DeepSeek-V3.json",
+     {"first_k_dense_replace": 1}),
+    ("mixtral", "mistralai_Mixtral-8x7B-v0.1.json", {}),
 ]
 # The per-pass options of ds-compile (passes/Pipelines.h) that the master
 # switch `fusion` governs.
@@ -88,12 +95,20 @@ def main():
     result = {"benchmark": "fusion", "layers": args.layers, "tokens": tokens,
               "models": []}
     with tempfile.TemporaryDirectory() as tmp:
-        for name, config in MODELS:
+        for name, config, overrides in MODELS:
             mlir = os.path.join(tmp, name + ".mlir")
-            run([ds_import, os.path.join(ROOT, "test", "frontend", "configs",
-                                         config),
-                 "--num-layers", str(args.layers), "-o", mlir])
-            model = {"model": name, "config": config, "variants": {}}
+            path = os.path.join(ROOT, "test", "frontend", "configs", config)
+            if overrides:
+                with open(path) as f:
+                    fields = json.load(f)
+                fields.update(overrides)
+                path = os.path.join(tmp, name + ".config.json")
+                with open(path, "w") as f:
+                    json.dump(fields, f)
+            run([ds_import, path, "--num-layers", str(args.layers), "-o",
+                 mlir])
+            model = {"model": name, "config": config, "overrides": overrides,
+                     "variants": {}}
             for label, options in variants():
                 model["variants"][label] = measure(tools, mlir, options,
                                                    tokens, tmp)

@@ -117,8 +117,10 @@ llvm::Expected<GeneratedKernel> emitNorm(KernelEntry &k,
                                          const ds::KernelConfig &config);
 llvm::Expected<GeneratedKernel> emitElementwise(KernelEntry &k,
                                                 const ds::KernelConfig &config);
-llvm::Expected<GeneratedKernel> emitAttention(KernelEntry &k,
-                                              const ds::KernelConfig &config);
+/// `variant` is the index of `config` in the launch's variants: its bucket
+/// fixes the regime of an adaptive window (ds::variantWindow).
+llvm::Expected<GeneratedKernel>
+emitAttention(KernelEntry &k, const ds::KernelConfig &config, size_t variant);
 llvm::Expected<GeneratedKernel> emitGemm(KernelEntry &k,
                                          const ds::KernelConfig &config);
 llvm::Expected<GeneratedKernel> emitGroupedGemm(KernelEntry &k,

@@ -332,16 +332,16 @@ llvm::Error unsupported(const ds::Launch &launch, const llvm::Twine &why) {
 
 llvm::Expected<GeneratedKernel>
 ds::codegen::generateKernel(MLIRContext &context, const ds::EntryPoint &entry,
-                            const ds::Launch &launch,
-                            const ds::KernelConfig &config) {
+                            const ds::Launch &launch, size_t variant) {
   KernelEntry k(context, entry, launch);
+  const ds::KernelConfig &config = launch.variants[variant].config;
   switch (launch.kind()) {
   case ds::OpKind::Norm:
     return emitNorm(k, config);
   case ds::OpKind::Elementwise:
     return emitElementwise(k, config);
   case ds::OpKind::Attention:
-    return emitAttention(k, config);
+    return emitAttention(k, config, variant);
   case ds::OpKind::Gemm:
     return emitGemm(k, config);
   case ds::OpKind::GroupedGemm:

@@ -38,13 +38,14 @@ struct GeneratedKernel {
   std::array<ds::GridDim, 3> grid{};
 };
 
-/// The kernel of `launch` (of `entry`) under `config`, or an error saying
-/// why no template implements it (an unknown variant, a dtype, a shape).
-/// EmitC is loaded into `context` for the emission.
+/// The kernel of `launch` (of `entry`) under the config of its variant
+/// `variant`, or an error saying why no template implements it (an unknown
+/// variant, a dtype, a shape). EmitC is loaded into `context` for the
+/// emission.
 llvm::Expected<GeneratedKernel> generateKernel(mlir::MLIRContext &context,
                                                const ds::EntryPoint &entry,
                                                const ds::Launch &launch,
-                                               const ds::KernelConfig &config);
+                                               size_t variant);
 
 } // namespace ds::codegen
 

@@ -38,7 +38,7 @@ bool ds::codegen::addKernels(mlir::MLIRContext &context, ds::Module &module,
       for (size_t v = 0; v < launch.variants.size(); ++v) {
         ++variants;
         llvm::Expected<GeneratedKernel> k =
-            generateKernel(context, entry, launch, launch.variants[v].config);
+            generateKernel(context, entry, launch, v);
         if (!k) {
           onError(e, l, llvm::toString(k.takeError()));
           ok = false;

@@ -10,6 +10,7 @@
 #include "dialects/kernel/KernelDialect.h"
 #include "dialects/kernel/KernelOps.h"
 #include "dialects/kernel/KernelUtils.h"
+#include "dialects/moe/MoeAttrConversion.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Support/FileUtilities.h"
@@ -121,6 +122,53 @@ static Problem problemOf(LaunchOpInterface launch) {
   return p;
 }
 
+/// The buckets of an adaptive attention window split at its threshold: the
+/// window is global while the keys (m·T) are at most L and slides above, so
+/// the bucket holding T = floor(L / m) and T + 1 becomes two, and every
+/// config names the regime its bucket runs (Window::resolve) after a ':'
+/// ("mma_sync_fa:global"). The launch program's variant selection by T then
+/// picks the regime at run time. Other windows keep their configs.
+static std::vector<Config> splitAtThreshold(AttentionOp op,
+                                            std::vector<Config> configs) {
+  ds::Window window = ds::moe::toWindow(op.getWindow());
+  if (window.kind != ds::WindowKind::Adaptive)
+    return configs;
+  // An unknown token scale is the writer's error (no module without one):
+  // nothing to split by.
+  std::optional<int64_t> scale = getTokenScale(op.getK());
+  if (!scale)
+    return configs;
+  int64_t fixedKeys = dimOf(op.getK(), 0);
+  auto keysAt = [&](int64_t tokens) {
+    return *scale ? *scale * tokens : fixedKeys;
+  };
+  auto named = [&](Config c, int64_t tokens) {
+    c.variant += ":";
+    c.variant += ds::windowKindName(window.resolve(keysAt(tokens)).kind);
+    return c;
+  };
+  // The last T of the global regime (none when the keys do not grow).
+  std::optional<int64_t> split;
+  if (*scale > 0)
+    split = window.threshold / *scale;
+  std::vector<Config> out;
+  int64_t first = 1;
+  for (const Config &c : configs) {
+    bool holds =
+        split && *split >= first && (c.maxTokens == 0 || *split < c.maxTokens);
+    if (holds) {
+      Config low = c;
+      low.maxTokens = *split;
+      out.push_back(named(low, first));
+      out.push_back(named(c, *split + 1));
+    } else {
+      out.push_back(named(c, first));
+    }
+    first = c.maxTokens + 1;
+  }
+  return out;
+}
+
 namespace {
 struct KernelSelectConfigsPass
     : ds::impl::KernelSelectConfigsBase<KernelSelectConfigsPass> {
@@ -176,6 +224,8 @@ struct KernelSelectConfigsPass
         if (seen.insert(key).second)
           chosen.emplace_back(problem, configs);
       }
+      if (auto attention = dyn_cast<AttentionOp>(launch.getOperation()))
+        configs = splitAtThreshold(attention, std::move(configs));
       SmallVector<Attribute> attrs;
       for (const Config &c : configs)
         attrs.push_back(ConfigAttr::get(ctx, c.maxTokens, c.variant, c.tile,

@@ -35,7 +35,8 @@ struct MoeAttentionBlockSparsityPass
     int64_t marked = 0;
     getOperation()->walk([&](AttentionOp op) {
       // Global attention visits the causal tiles in both schedules: there
-      // is nothing to skip.
+      // is nothing to skip. An adaptive window skips in its sliding regime
+      // (the kernel of each variant gets the resolved window).
       if (op.getWindow().getKind() != WindowKind::global) {
         op.setBlockSparse(true);
         ++marked;

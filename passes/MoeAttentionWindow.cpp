@@ -26,15 +26,17 @@ namespace {
 
 /// A parsed `policy` option.
 struct Policy {
-  enum class Kind { Config, Uniform, LocalGlobal };
+  enum class Kind { Config, Uniform, LocalGlobal, Adaptive };
   Kind kind = Kind::Config;
-  int64_t window = 0; ///< W
-  int64_t every = 0;  ///< n (local-global)
-  int64_t sinks = 0;  ///< G (local-global with sinks; 0: none)
+  int64_t window = 0;    ///< W
+  int64_t every = 0;     ///< n (local-global)
+  int64_t threshold = 0; ///< L (adaptive)
+  int64_t sinks = 0;     ///< G (local-global, adaptive with sinks; 0: none)
 };
 
 constexpr llvm::StringLiteral kGrammar =
-    "expected 'config', 'uniform=W' or 'local-global=W:n[:sinks]'";
+    "expected 'config', 'uniform=W', 'local-global=W:n[:sinks]' or "
+    "'adaptive=W:L[:sinks]'";
 
 /// Parses a decimal integer that must be all of `text`.
 std::optional<int64_t> parseInt(llvm::StringRef text) {
@@ -60,6 +62,8 @@ std::optional<std::string> parsePolicy(llvm::StringRef text, Policy &policy) {
     policy.kind = Policy::Kind::Uniform;
   else if (name == "local-global" && (fields.size() == 2 || fields.size() == 3))
     policy.kind = Policy::Kind::LocalGlobal;
+  else if (name == "adaptive" && (fields.size() == 2 || fields.size() == 3))
+    policy.kind = Policy::Kind::Adaptive;
   else
     return kGrammar.str();
   int64_t values[3] = {0, 0, 0};
@@ -71,13 +75,19 @@ std::optional<std::string> parsePolicy(llvm::StringRef text, Policy &policy) {
     values[i] = *value;
   }
   policy.window = values[0];
-  policy.every = values[1];
+  if (policy.kind == Policy::Kind::Adaptive)
+    policy.threshold = values[1];
+  else
+    policy.every = values[1];
   policy.sinks = values[2];
   if (policy.window < 1)
     return "the window W must be >= 1, got " + std::to_string(policy.window);
   if (policy.kind == Policy::Kind::Uniform)
     return std::nullopt;
-  if (policy.every < 1)
+  if (policy.kind == Policy::Kind::Adaptive && policy.threshold < 1)
+    return "up to L keys a layer is global: L must be >= 1, got " +
+           std::to_string(policy.threshold);
+  if (policy.kind == Policy::Kind::LocalGlobal && policy.every < 1)
     return "every n-th layer is global: n must be >= 1, got " +
            std::to_string(policy.every);
   if (fields.size() == 3 && policy.sinks < 1)
@@ -93,14 +103,17 @@ std::optional<WindowAttr> windowFor(MLIRContext *ctx, const Policy &policy,
   case Policy::Kind::Config:
     return std::nullopt;
   case Policy::Kind::Uniform:
-    return WindowAttr::get(ctx, WindowKind::sliding, policy.window, 0);
+    return WindowAttr::get(ctx, WindowKind::sliding, policy.window, 0, 0);
   case Policy::Kind::LocalGlobal:
     if ((layer + 1) % policy.every == 0)
-      return WindowAttr::get(ctx, WindowKind::global, 0, 0);
+      return WindowAttr::get(ctx, WindowKind::global, 0, 0, 0);
     if (policy.sinks > 0)
       return WindowAttr::get(ctx, WindowKind::local_global, policy.window,
-                             policy.sinks);
-    return WindowAttr::get(ctx, WindowKind::sliding, policy.window, 0);
+                             policy.sinks, 0);
+    return WindowAttr::get(ctx, WindowKind::sliding, policy.window, 0, 0);
+  case Policy::Kind::Adaptive:
+    return WindowAttr::get(ctx, WindowKind::adaptive, policy.window,
+                           policy.sinks, policy.threshold);
   }
   llvm_unreachable("unknown policy kind");
 }
@@ -158,6 +171,8 @@ struct MoeAttentionWindowPass
     };
     if (parsed.window > *bound)
       return tooLarge("the window", parsed.window);
+    if (parsed.threshold > *bound)
+      return tooLarge("the threshold", parsed.threshold);
     if (parsed.sinks > *bound)
       return tooLarge("the sink count", parsed.sinks);
     return success();

@@ -4,11 +4,15 @@
 //
 // Each moe.router (in program order: layer i of the routing profile) keeps
 // its most selected experts. Every [E, ...] weight of the router and of the
-// moe.experts ops it feeds (gate rows, correction bias, stacked expert
-// weights and scales, through leading-dim-preserving extract_slices of a
-// fused gate_up) is narrowed to the kept experts, which are renumbered
-// 0 .. E'-1 in their order; the parameters read only the kept experts'
-// slices (`slices` of moe.parameter), so the pruned ones are never loaded.
+// MoE block it feeds (gate rows, correction bias, stacked expert weights and
+// scales, through leading-dim-preserving extract_slices of a fused gate_up)
+// is narrowed to the kept experts, which are renumbered 0 .. E'-1 in their
+// order; the parameters read only the kept experts' slices (`slices` of
+// moe.parameter), so the pruned ones are never loaded. The block is either
+// the moe.experts ops the router feeds, or its dispatched form
+// (moe-dispatch-experts): the moe.dispatch of its indices, whose E + 1
+// expert offsets narrow too, the moe.grouped_matmul ops over those offsets,
+// and the moe.combine of its weights.
 //
 //===----------------------------------------------------------------------===//
 
@@ -64,6 +68,7 @@ llvm::SmallVector<int64_t> keptExperts(const ds::RoutingLayer &layer,
 struct Narrowing {
   llvm::SetVector<Operation *> ops; ///< loads and extract_slices, defs first
   llvm::SetVector<ParameterOp> params;
+  llvm::SmallVector<DispatchOp> dispatches; ///< their offsets: [E + 1]
 };
 
 struct MoePruneExpertsPass
@@ -155,15 +160,32 @@ struct MoePruneExpertsPass
     llvm::SmallVector<Value> weights{router.getGate()};
     if (Value bias = router.getCorrectionBias())
       weights.push_back(bias);
-    llvm::SmallPtrSet<Operation *, 4> consumers{router};
+    llvm::SmallPtrSet<Operation *, 8> consumers{router};
+    Value routeWeights = router->getResult(0), indices = router->getResult(1);
     for (Value result : router->getResults())
       for (Operation *user : result.getUsers()) {
-        auto e = dyn_cast<ExpertsOp>(user);
-        if (!e || e.getInput() == result)
-          return cannot(router, user, "uses its weights or indices");
-        consumers.insert(e);
-        weights.append({e.getGate(), e.getUp(), e.getDown()});
-        llvm::append_range(weights, e.getScales());
+        if (auto e = dyn_cast<ExpertsOp>(user); e && e.getInput() != result) {
+          consumers.insert(e);
+          weights.append({e.getGate(), e.getUp(), e.getDown()});
+          llvm::append_range(weights, e.getScales());
+          continue;
+        }
+        // The dispatched form: the indices group the tokens, the weights
+        // scale the expert outputs back.
+        if (auto d = dyn_cast<DispatchOp>(user);
+            d && result == indices && d.getIndices() == indices) {
+          if (failed(dispatched(router, d, weights, consumers)))
+            return failure();
+          n.dispatches.push_back(d);
+          continue;
+        }
+        if (auto c = dyn_cast<CombineOp>(user);
+            c && result == routeWeights && c.getWeights() == routeWeights &&
+            c.getInput() != result && c.getPerm() != result) {
+          consumers.insert(c);
+          continue;
+        }
+        return cannot(router, user, "uses its weights or indices");
       }
     for (Value w : weights)
       if (failed(trace(module, router, w, experts, n)))
@@ -187,7 +209,32 @@ struct MoePruneExpertsPass
                 "expert parameters is also loaded elsewhere";
     }
     apply(n, kept);
+    for (DispatchOp d : n.dispatches) {
+      auto offsets = cast<RankedTensorType>(d.getOffsets().getType());
+      d.getOffsets().setType(RankedTensorType::get(
+          {keptCount + 1}, offsets.getElementType(), offsets.getEncoding()));
+    }
     pruned += experts - keptCount;
+    return success();
+  }
+
+  /// The grouped matmuls over the expert offsets of `d` (the router's
+  /// dispatch): their weights and scales are [E, ...] and narrow; nothing
+  /// else may read the offsets.
+  LogicalResult dispatched(RouterOp router, DispatchOp d,
+                           llvm::SmallVectorImpl<Value> &weights,
+                           llvm::SmallPtrSetImpl<Operation *> &consumers) {
+    consumers.insert(d);
+    for (Operation *user : d.getOffsets().getUsers()) {
+      auto gm = dyn_cast<GroupedMatmulOp>(user);
+      if (!gm || gm.getOffsets() != d.getOffsets() ||
+          gm.getInput() == d.getOffsets())
+        return cannot(router, user, "reads its dispatch's expert offsets");
+      consumers.insert(gm);
+      weights.push_back(gm.getWeight());
+      if (Value scales = gm.getScales())
+        weights.push_back(scales);
+    }
     return success();
   }
 
@@ -196,8 +243,8 @@ struct MoePruneExpertsPass
     return router.emitError()
            << "'moe-prune-experts' cannot prune this router: '"
            << user->getName() << "' " << what
-           << " (only moe.experts may; run the pass before "
-              "moe-dispatch-experts)";
+           << " (only moe.experts, or moe.dispatch, moe.grouped_matmul and "
+              "moe.combine, may)";
   }
 
   /// Follows the [E, ...] weight `v` to its moe.load through extract_slices

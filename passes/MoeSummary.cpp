@@ -6,6 +6,7 @@
 
 #include "passes/Passes.h"
 
+#include "dialects/moe/MoeAttrConversion.h"
 #include "dialects/moe/MoeOps.h"
 #include "dialects/moe/MoePassRecord.h"
 
@@ -68,15 +69,6 @@ std::string typeToString(Type type) {
   return out;
 }
 
-std::string describeWindow(WindowAttr window) {
-  std::string out = stringifyWindowKind(window.getKind()).str();
-  if (!window.isGlobal())
-    out += " " + std::to_string(window.getSize());
-  if (window.getKind() == WindowKind::local_global)
-    out += " sinks " + std::to_string(window.getSinks());
-  return out;
-}
-
 std::string describeAttention(AttentionOp op) {
   auto q = cast<RankedTensorType>(op.getQuery().getType());
   auto k = cast<RankedTensorType>(op.getKey().getType());
@@ -90,7 +82,7 @@ std::string describeAttention(AttentionOp op) {
        << cast<RankedTensorType>(shared.getType()).getDimSize(1) << ")";
   os << ", v " << v.getDimSize(2) << ", scale "
      << llvm::format("%.4g", op.getScale().convertToDouble()) << ", window "
-     << describeWindow(op.getWindow());
+     << ds::describeWindow(toWindow(op.getWindow()));
   if (op.getBlockSparse())
     os << ", block sparse";
   return out;

@@ -110,8 +110,16 @@ def MoeAttentionWindow : Pass<"moe-attention-window", "::mlir::ModuleOp"> {
     | `uniform=W` | `#moe.window<sliding W>` |
     | `local-global=W:n` | layers `n-1, 2n-1, ...` (every n-th) `#moe.window<global>`, the others `#moe.window<sliding W>` |
     | `local-global=W:n:G` | as above, the others `#moe.window<local_global W, sinks G>`: the sliding window plus the first `G` tokens |
+    | `adaptive=W:L` | `#moe.window<adaptive W, threshold L>`: over `S` keys global while `S <= L`, else sliding over `W` |
+    | `adaptive=W:L:G` | `#moe.window<adaptive W, threshold L, sinks G>`: as above, `local_global W, sinks G` when `S > L` |
 
-    with `W`, `n` and `G` decimal integers `>= 1`. Every policy but `config`
+    with `W`, `n`, `L` and `G` decimal integers `>= 1`. An adaptive layer's
+    variants are selected at run time by the sequence length:
+    `kernel-select-configs` splits its token buckets at `L`, so each launch
+    variant runs one regime (its `#kernel.config` variant names it,
+    `"mma_sync_fa:global"`, `"mma_sync_fa:sliding"`), and the launch program
+    picks the variant by T (`ds::Window::resolve` is the one rule, also the
+    CPU reference's). Every policy but `config`
     changes the model: its logit change on the golden models is recorded in
     `test/passes/moe-attention-window-models.test`. The other attributes and
     operands of the op (scale, MLA's shared key, GQA's head counts) are kept.
@@ -119,9 +127,9 @@ def MoeAttentionWindow : Pass<"moe-attention-window", "::mlir::ModuleOp"> {
     sim backends, and the attention kernel, which skips fully masked KV
     tiles).
 
-    A policy that does not parse, a `W`, `n` or `G` below 1, or a `W` or
-    `G` larger than the model's positions (`max_position_embeddings` of
-    `moe.config`, else `moe.max_tokens`) is an error at the module naming
+    A policy that does not parse, a `W`, `n`, `L` or `G` below 1, or a `W`,
+    `L` or `G` larger than the model's positions (`max_position_embeddings`
+    of `moe.config`, else `moe.max_tokens`) is an error at the module naming
     the option and its value, and the pass fails.
 
     With `policy=local-global=4:2`,
@@ -148,8 +156,8 @@ def MoeAttentionWindow : Pass<"moe-attention-window", "::mlir::ModuleOp"> {
   }];
   let options = [
     Option<"policy", "policy", "std::string", /*default=*/"\"config\"",
-           "config | uniform=W | local-global=W:n[:sinks]: the window of "
-           "every attention layer">
+           "config | uniform=W | local-global=W:n[:sinks] | "
+           "adaptive=W:L[:sinks]: the window of every attention layer">
   ];
 }
 
@@ -168,6 +176,7 @@ def MoeAttentionBlockSparsity : Pass<"moe-attention-block-sparsity"> {
     | `sliding W` | those of keys `[p0 - W + 1, p1]` |
     | `chunked C` | those of keys `[C·floor(p0 / C), p1]` |
     | `local_global W, sinks G` | those of keys `[0, G)`, then of `[p0 - W + 1, p1]` |
+    | `adaptive W, threshold L[, sinks G]` | those of the window it resolves to for the launch's keys: the causal ones up to `L` keys, else as `sliding W` (`local_global W, sinks G`) |
 
     Without the flag (the pass not run) the kernel visits every tile of keys
     `[0, p1]`, the causal ones, and applies the window per element, as a
@@ -413,8 +422,14 @@ def MoePruneExperts : Pass<"moe-prune-experts", "::mlir::ModuleOp"> {
     grouped router keeps equal groups. The kept experts are renumbered
     `0 .. E'-1` in their order: the gate weight's rows, the correction
     bias, and every `[E, ...]` weight and scale of the `moe.experts` ops the
-    router feeds (through the extract_slices of a fused `gate_up`) are
-    narrowed to them, so the router can only select kept experts. The
+    router feeds (through the extract_slices of a fused `gate_up`, or the
+    joined weights of `moe-fuse-gate-up`) are narrowed to them, so the
+    router can only select kept experts. The dispatched form
+    (`moe-dispatch-experts`) prunes the same way: the `moe.dispatch` of the
+    router's indices gets `E' + 1` expert offsets, and the
+    `moe.grouped_matmul` ops over them their narrowed weights; the
+    `moe.combine` of the router's weights is unchanged. Either order of the
+    two passes gives the same IR. The
     parameters read only the kept experts' checkpoint slices (`slices` of
     `moe.parameter`): the pruned experts are never loaded. `keep=1` checks
     the profile and changes nothing. The pass appends `{name =
@@ -431,8 +446,9 @@ def MoePruneExperts : Pass<"moe-prune-experts", "::mlir::ModuleOp"> {
     is not a valid profile; one whose number of layers differs from the
     module's routers, or a layer whose experts or top-k differ from its
     router's; a `keep` that leaves a router fewer experts than it selects.
-    A router whose indices or weights feed anything but `moe.experts` (run
-    the pass before `moe-dispatch-experts`) is an error at the router.
+    A router whose indices or weights feed anything but `moe.experts`, or
+    `moe.dispatch` and `moe.combine` (whose expert offsets feed only
+    `moe.grouped_matmul`), is an error at the router.
 
     With a profile whose counts for the router's 4 experts are
     `[3, 9, 1, 7]` and `keep=0.5`,

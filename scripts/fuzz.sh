@@ -23,7 +23,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 seconds=${1:-60}
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(safetensors index module module_run config ir interp)
+((${#targets[@]})) || targets=(safetensors index module module_run config ir interp routing_profile
+                                    tuning_table)
 build_dir=${FUZZ_BUILD_DIR:-$root/build-fuzz}
 out=${FUZZ_OUT:-$build_dir/fuzz-out}
 jobs=${JOBS:-$(nproc)}
@@ -50,11 +51,13 @@ cmake --build "$build_dir" -j "$jobs" --target "${targets[@]/#/ds-fuzz-}"
 # Per target: the longest input, and its dictionary.
 declare -A max_len=([safetensors]=4096 [index]=4096 [module]=8192
                     [module_run]=8192 [config]=8192
-                    [ir]=16384 [interp]=1024)
+                    [ir]=16384 [interp]=1024 [routing_profile]=8192
+                    [tuning_table]=8192)
 declare -A dict=([safetensors]=safetensors [index]=index [module]=module
                  [module_run]=module
                  [config]=config
-                 [ir]=ir [interp]=safetensors)
+                 [ir]=ir [interp]=safetensors
+                 [routing_profile]=routing_profile [tuning_table]=tuning_table)
 export ASAN_OPTIONS=${ASAN_OPTIONS:-allow_user_poisoning=0:detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 

@@ -25,7 +25,9 @@
 #   sanitizer  compute-sanitizer memcheck and racecheck on the smoke module
 #              and on the smallest golden model that compiled
 #   timings    ds-run --timings per kernel kind on the real-size modules
-#              with random weights (T = 1, 512, 4096; DS_CUDA_REPEAT=5)
+#              with random weights (T = 1, 512, 4096; DS_CUDA_REPEAT=5), and
+#              on the same modules compiled with fusion=false
+#              (timings-unfused)
 #   torch      cuBLAS GEMM and SDPA times at the same shapes, when torch is
 #              importable
 set -u -o pipefail
@@ -143,6 +145,10 @@ prepare() {
       { json prepare fail model "$c" error ds-import; continue; }
     "$PY" "$DATA" tensors "$r/model.mlir" "$r/tensors.json"
     compile "$c" "$r/model.mlir" "$r/model.dsb"
+    # The same model without the fusion passes: `timings` runs both, so the
+    # fusions' effect on the forward time is measured in one run.
+    compile "$c-unfused" "$r/model.mlir" "$r/model.unfused.dsb" \
+      --ds-compile-options=fusion=false
     rm -f "$r/model.mlir"
   done
   # The modules travel compressed (cubins, PTX and sources: about 13 times
@@ -361,6 +367,14 @@ stage_timings() {
         --inputs "$RUN_DIR/$c-ids-$t.safetensors" -o "$RUN_DIR/$c-out.safetensors" \
         --device cuda --timings --max-tokens 4096 2>"$RUN_DIR/$c-$t.log"
       "$PY" "$DATA" timings timings "$c" "$t" <"$RUN_DIR/$c-$t.log" || FAILED=1
+      # fusion=false, the same weights and inputs (the checkpoint keys are the
+      # imported model's, which both modules bind).
+      [ -f "$r/model.unfused.dsb" ] || continue
+      time_for timings 15 || break
+      DS_CUDA_REPEAT=5 timeout 120 "$DSRUN" "$r/model.unfused.dsb" --weights "$w" \
+        --inputs "$RUN_DIR/$c-ids-$t.safetensors" -o "$RUN_DIR/$c-out.unfused.safetensors" \
+        --device cuda --timings --max-tokens 4096 2>"$RUN_DIR/$c-$t.unfused.log"
+      "$PY" "$DATA" timings timings-unfused "$c" "$t" <"$RUN_DIR/$c-$t.unfused.log" || FAILED=1
     done
     rm -f "$w"
   done

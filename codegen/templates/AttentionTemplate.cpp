@@ -8,6 +8,11 @@
 // FFMA path (f32, or head dims the tensor cores do not take). The launch's
 // `blockSparse` is the template's kBlockSparse (moe-attention-block-
 // sparsity); the tile counter is ds::simCounter (the sim's, null on a GPU).
+// The window is a literal: the launch's, resolved for the variant's bucket
+// (ds::variantWindow), so an adaptive window's global and sliding variants
+// are two kernels and the launch program's variant selection by T chooses
+// between them. A variant may name its regime after a ':'
+// ("mma_sync_fa:global").
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,7 +21,8 @@
 using namespace ds::codegen;
 
 llvm::Expected<GeneratedKernel>
-ds::codegen::emitAttention(KernelEntry &k, const ds::KernelConfig &config) {
+ds::codegen::emitAttention(KernelEntry &k, const ds::KernelConfig &config,
+                           size_t variant) {
   const ds::Launch &launch = k.launch();
   const auto &attrs = std::get<ds::AttentionAttrs>(launch.attrs);
   size_t q = 0, key = 1, v = 2, shared = 3;
@@ -32,7 +38,11 @@ ds::codegen::emitAttention(KernelEntry &k, const ds::KernelConfig &config) {
   if (config.tile.size() != 2)
     return unsupported(launch, "the config's tile is not [BQ, BKV]");
   int64_t bq = config.tile[0], bkv = config.tile[1], warps = config.warps;
-  bool tensorCores = config.variant == "mma_sync_fa";
+  ds::Expected<ds::Window> window = ds::variantWindow(launch, kd[0], variant);
+  if (!window)
+    return unsupported(launch, window.message());
+  llvm::StringRef family = llvm::StringRef(config.variant).split(':').first;
+  bool tensorCores = family == "mma_sync_fa";
   if (tensorCores) {
     if (type != ds::DType::BF16 && type != ds::DType::F16)
       return unsupported(launch, "mma_sync_fa needs bf16 or f16");
@@ -42,7 +52,7 @@ ds::codegen::emitAttention(KernelEntry &k, const ds::KernelConfig &config) {
     if (bq != 16 * warps || bkv % 16 != 0)
       return unsupported(launch, "mma_sync_fa needs BQ = 16·warps and BKV a "
                                  "multiple of 16");
-  } else if (config.variant == "fma_fa") {
+  } else if (family == "fma_fa") {
     // attention.cuh picks its path from T and the head dims.
     if (type != ds::DType::F32 && dq % 16 == 0 && dv % 8 == 0)
       return unsupported(launch, "fma_fa: 16-bit head dims of whole mma tiles "
@@ -66,8 +76,8 @@ ds::codegen::emitAttention(KernelEntry &k, const ds::KernelConfig &config) {
           k.pointer(o), k.count(tokens.perToken, tokens.fixed),
           k.count(keys.perToken, keys.fixed), k.i32(heads), k.i32(kvHeads),
           k.i32(dk), k.i32(dr), k.f32(attrs.scale),
-          k.i32(static_cast<int64_t>(attrs.window.kind)),
-          k.i32(attrs.window.size), k.i32(attrs.window.sinks), k.simCounter()});
+          k.i32(static_cast<int64_t>(window->kind)), k.i32(window->size),
+          k.i32(window->sinks), k.simCounter()});
   return k.finish("attention_" + KernelEntry::typeTag(type), threads,
                   {gridDim(tokens.perToken, tokens.fixed, bq),
                    gridDim(0, heads), gridDim(0, 1)});

@@ -60,6 +60,8 @@ ds::WindowKind ds::moe::fromMoe(WindowKind kind) {
     return ds::WindowKind::Chunked;
   case WindowKind::local_global:
     return ds::WindowKind::LocalGlobal;
+  case WindowKind::adaptive:
+    return ds::WindowKind::Adaptive;
   }
   llvm_unreachable("unknown window kind");
 }
@@ -74,6 +76,8 @@ WindowKind ds::moe::toMoe(ds::WindowKind kind) {
     return WindowKind::chunked;
   case ds::WindowKind::LocalGlobal:
     return WindowKind::local_global;
+  case ds::WindowKind::Adaptive:
+    return WindowKind::adaptive;
   }
   llvm_unreachable("unknown window kind");
 }
@@ -172,16 +176,19 @@ std::optional<ds::Yarn> ds::moe::toYarn(std::optional<YarnAttr> attr) {
   return toYarn(*attr);
 }
 
-ds::Window ds::moe::toWindow(WindowKind kind, int64_t size, int64_t sinks) {
+ds::Window ds::moe::toWindow(WindowKind kind, int64_t size, int64_t sinks,
+                             int64_t threshold) {
   ds::Window window;
   window.kind = fromMoe(kind);
   window.size = size;
   window.sinks = sinks;
+  window.threshold = threshold;
   return window;
 }
 
 ds::Window ds::moe::toWindow(WindowAttr attr) {
-  return toWindow(attr.getKind(), attr.getSize(), attr.getSinks());
+  return toWindow(attr.getKind(), attr.getSize(), attr.getSinks(),
+                  attr.getThreshold());
 }
 
 ds::RouterConfig ds::moe::toRouter(Scoring scoring, Selection selection,
@@ -224,7 +231,8 @@ YarnAttr ds::moe::getYarnAttr(MLIRContext *ctx, const ds::Yarn &yarn) {
 }
 
 WindowAttr ds::moe::getWindowAttr(MLIRContext *ctx, const ds::Window &window) {
-  return WindowAttr::get(ctx, toMoe(window.kind), window.size, window.sinks);
+  return WindowAttr::get(ctx, toMoe(window.kind), window.size, window.sinks,
+                         window.threshold);
 }
 
 RouterAttr ds::moe::getRouterAttr(MLIRContext *ctx,

@@ -55,7 +55,8 @@ ds::Yarn toYarn(const llvm::APFloat &factor,
 ds::Yarn toYarn(YarnAttr attr);
 std::optional<ds::Yarn> toYarn(std::optional<YarnAttr> attr);
 
-ds::Window toWindow(WindowKind kind, int64_t size, int64_t sinks);
+ds::Window toWindow(WindowKind kind, int64_t size, int64_t sinks,
+                    int64_t threshold);
 ds::Window toWindow(WindowAttr attr);
 
 ds::RouterConfig toRouter(Scoring scoring, Selection selection, int64_t topK,

@@ -33,7 +33,7 @@ void MoeDialect::registerAttributes() {
 //===----------------------------------------------------------------------===//
 
 // Syntax: `<global>`, `<sliding W>`, `<chunked C>`, `<local_global W, sinks
-// G>`.
+// G>`, `<adaptive W, threshold L>`, `<adaptive W, threshold L, sinks G>`.
 Attribute WindowAttr::parse(AsmParser &parser, Type) {
   StringRef keyword;
   SMLoc kindLoc = parser.getCurrentLocation();
@@ -42,26 +42,38 @@ Attribute WindowAttr::parse(AsmParser &parser, Type) {
   std::optional<WindowKind> kind = symbolizeWindowKind(keyword);
   if (!kind) {
     parser.emitError(kindLoc, "unknown window kind '")
-        << keyword << "' (expected global, sliding, chunked or local_global)";
+        << keyword
+        << "' (expected global, sliding, chunked, local_global or adaptive)";
     return {};
   }
-  int64_t size = 0, sinks = 0;
+  int64_t size = 0, sinks = 0, threshold = 0;
   if (*kind != WindowKind::global && parser.parseInteger(size))
+    return {};
+  if (*kind == WindowKind::adaptive &&
+      (parser.parseComma() || parser.parseKeyword("threshold") ||
+       parser.parseInteger(threshold)))
     return {};
   if (*kind == WindowKind::local_global &&
       (parser.parseComma() || parser.parseKeyword("sinks") ||
        parser.parseInteger(sinks)))
     return {};
+  if (*kind == WindowKind::adaptive && succeeded(parser.parseOptionalComma()) &&
+      (parser.parseKeyword("sinks") || parser.parseInteger(sinks)))
+    return {};
   if (parser.parseGreater())
     return {};
-  return parser.getChecked<WindowAttr>(parser.getContext(), *kind, size, sinks);
+  return parser.getChecked<WindowAttr>(parser.getContext(), *kind, size, sinks,
+                                       threshold);
 }
 
 void WindowAttr::print(AsmPrinter &printer) const {
   printer << "<" << stringifyWindowKind(getKind());
   if (getKind() != WindowKind::global)
     printer << " " << getSize();
-  if (getKind() == WindowKind::local_global)
+  if (getKind() == WindowKind::adaptive)
+    printer << ", threshold " << getThreshold();
+  if (getKind() == WindowKind::local_global ||
+      (getKind() == WindowKind::adaptive && getSinks() != 0))
     printer << ", sinks " << getSinks();
   printer << ">";
 }
@@ -75,8 +87,9 @@ static LogicalResult check(function_ref<InFlightDiagnostic()> emitError,
 }
 
 LogicalResult WindowAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                                 WindowKind kind, int64_t size, int64_t sinks) {
-  return check(emitError, toWindow(kind, size, sinks).validate());
+                                 WindowKind kind, int64_t size, int64_t sinks,
+                                 int64_t threshold) {
+  return check(emitError, toWindow(kind, size, sinks, threshold).validate());
 }
 
 //===----------------------------------------------------------------------===//

@@ -67,13 +67,21 @@ def Moe_WindowAttr : Moe_Attr<"Window", "window"> {
     | `#moe.window<sliding W>` | `q - W < k`: each query sees exactly `W` keys including itself (the Hugging Face eager mask) | Mistral, Mixtral with `sliding_window`, Qwen2 sliding layers |
     | `#moe.window<chunked C>` | `k / C == q / C`: keys in the same chunk of `C` positions | Llama-4 `attention_chunk_size` |
     | `#moe.window<local_global W, sinks G>` | `q - W < k` or `k < G`: a sliding window plus the first `G` tokens, which every query sees (attention sinks / global prefix) | StreamingLLM-style long context |
+    | `#moe.window<adaptive W, threshold L>` | over `S` keys: always when `S <= L` (global), else `q - W < k` (sliding `W`) | `moe-attention-window{policy=adaptive=W:L}` |
+    | `#moe.window<adaptive W, threshold L, sinks G>` | as above, with `S > L` `q - W < k` or `k < G` (local_global `W`, `G`) | `moe-attention-window{policy=adaptive=W:L:G}` |
 
-    `W`, `C` and `G` are at least 1.
+    `W`, `C`, `L` and the `G` of local_global are at least 1; an adaptive
+    window's `G` is at least 0 (`sinks 0` is no sinks and prints so). The
+    choice of an adaptive window's regime is `ds::Window::resolve` (one
+    function, used by the CPU reference and, per launch variant, by the
+    kernels: kernel-select-configs splits the token buckets at `L`).
   }];
   let parameters = (ins
     EnumParameter<Moe_WindowKind>:$kind,
     DefaultValuedParameter<"int64_t", "0", "window or chunk size">:$size,
-    DefaultValuedParameter<"int64_t", "0", "number of sink tokens">:$sinks
+    DefaultValuedParameter<"int64_t", "0", "number of sink tokens">:$sinks,
+    DefaultValuedParameter<"int64_t", "0",
+                           "keys up to which an adaptive window is global">:$threshold
   );
   let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;

@@ -80,7 +80,8 @@ def Moe_WindowKind : I32EnumAttr<"WindowKind", "attention window kind", [
     I32EnumAttrCase<"global", 0>,
     I32EnumAttrCase<"sliding", 1>,
     I32EnumAttrCase<"chunked", 2>,
-    I32EnumAttrCase<"local_global", 3>]> {
+    I32EnumAttrCase<"local_global", 3>,
+    I32EnumAttrCase<"adaptive", 4>]> {
   let cppNamespace = "::ds::moe";
   let genSpecializedAttr = 0;
 }

@@ -13,6 +13,7 @@
 
 #include "detail.h"
 
+#include <cassert>
 #include <cmath>
 #include <limits>
 
@@ -22,7 +23,8 @@ using namespace detail;
 
 namespace {
 
-// Whether key position `k` is visible to query position `q` (k <= q given).
+// Whether key position `k` is visible to query position `q` (k <= q given)
+// under a resolved window (Window::resolve: never adaptive).
 bool windowAdmits(const Window &window, int64_t q, int64_t k) {
   switch (window.kind) {
   case WindowKind::Global:
@@ -33,6 +35,9 @@ bool windowAdmits(const Window &window, int64_t q, int64_t k) {
     return k / window.size == q / window.size;
   case WindowKind::LocalGlobal:
     return q - window.size < k || k < window.sinks;
+  case WindowKind::Adaptive:
+    assert(false && "the caller resolves an adaptive window");
+    return true;
   }
   return true;
 }
@@ -99,6 +104,8 @@ Expected<Tensor> attention(const Tensor &q, const Tensor &k, const Tensor &v,
                             sharedKey ? cat(" + shared key ", dr) : "",
                             "), got ", q.typeString()));
   int64_t g = nh / nkv;
+  // An adaptive window is global or sliding by the number of keys.
+  const Window resolved = window.resolve(s);
   const float scaleF = static_cast<float>(scale);
   const float *qd = q.f().data();
   const float *kd = k.f().data();
@@ -118,7 +125,7 @@ Expected<Tensor> attention(const Tensor &q, const Tensor &k, const Tensor &v,
       bool any = false;
       for (int64_t si = 0; si < s; ++si) {
         visible[static_cast<size_t>(si)] =
-            si <= qPos && windowAdmits(window, qPos, si);
+            si <= qPos && windowAdmits(resolved, qPos, si);
         if (!visible[static_cast<size_t>(si)])
           continue;
         const float *kr = kd + (si * nkv + j) * dk;

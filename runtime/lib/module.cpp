@@ -131,6 +131,42 @@ std::string describePassRecord(const PassRecord &record) {
   return out;
 }
 
+VariantTokens variantTokens(const Launch &launch, size_t variant) {
+  VariantTokens t;
+  if (variant > 0)
+    t.first = launch.variants[variant - 1].config.maxTokens + 1;
+  t.last = launch.variants[variant].config.maxTokens;
+  return t;
+}
+
+Expected<Window> variantWindow(const Launch &launch, const Dim &keys,
+                               size_t variant) {
+  const auto &attrs = std::get<AttentionAttrs>(launch.attrs);
+  const KernelConfig &config = launch.variants[variant].config;
+  VariantTokens t = variantTokens(launch, variant);
+  // resolve() has one threshold on the keys, which grow with T: the ends
+  // of the bucket decide.
+  int64_t last = t.last ? t.last : std::max(t.first, kMaxDimSize);
+  Window low = attrs.window.resolve(keys.at(t.first));
+  Window high = attrs.window.resolve(keys.at(last));
+  std::string bucket = t.last ? cat("T in [", t.first, ", ", t.last, "]")
+                              : cat("T >= ", t.first);
+  if (low.kind != high.kind)
+    return Status::error(
+        cat("variants[", variant, "]: the adaptive window's threshold ",
+            attrs.window.threshold, " falls inside the bucket (", bucket,
+            "): it runs ", windowKindName(low.kind), " and ",
+            windowKindName(high.kind), " attention"));
+  size_t colon = config.variant.find(':');
+  if (colon != std::string::npos &&
+      config.variant.substr(colon + 1) != windowKindName(low.kind))
+    return Status::error(
+        cat("variants[", variant, "].config.variant: '", config.variant,
+            "' names the regime '", config.variant.substr(colon + 1), "', but ",
+            bucket, " runs ", windowKindName(low.kind), " attention"));
+  return low;
+}
+
 int elementwiseArity(ElementwiseFn fn) {
   return fn == ElementwiseFn::Neg || fn == ElementwiseFn::Cast ? 1 : 2;
 }

@@ -168,11 +168,12 @@ public:
       r.sharedKey = a->shared_key();
       r.blockSparse = a->block_sparse();
       const fb::Window *w = a->window();
-      if (!enumValue(static_cast<uint8_t>(w->kind()), WindowKind::LocalGlobal,
+      if (!enumValue(static_cast<uint8_t>(w->kind()), WindowKind::Adaptive,
                      r.window.kind, at + ".window.kind"))
         return false;
       r.window.size = w->size();
       r.window.sinks = w->sinks();
+      r.window.threshold = w->threshold();
       out = r;
       return true;
     }

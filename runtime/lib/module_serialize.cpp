@@ -73,8 +73,9 @@ public:
     }
     case OpKind::Attention: {
       const auto &a = std::get<AttentionAttrs>(attrs);
-      auto w = fb::CreateWindow(B, static_cast<fb::WindowKind>(a.window.kind),
-                                a.window.size, a.window.sinks);
+      auto w =
+          fb::CreateWindow(B, static_cast<fb::WindowKind>(a.window.kind),
+                           a.window.size, a.window.sinks, a.window.threshold);
       o = fb::CreateAttentionAttrs(B, a.scale, w, a.sharedKey, a.blockSparse)
               .Union();
       break;

@@ -508,6 +508,21 @@ private:
     return Status::success();
   }
 
+  /// The field of #moe.window a broken rule is about (".threshold").
+  static const char *windowField(Window::Rule rule) {
+    switch (rule) {
+    case Window::Rule::GlobalTakesNothing:
+      return "";
+    case Window::Rule::Size:
+      return ".size";
+    case Window::Rule::Sinks:
+      return ".sinks";
+    case Window::Rule::Threshold:
+      return ".threshold";
+    }
+    return "";
+  }
+
   /// A swiglu GEMM's weight rows `n`: even, and with `quant` each half a
   /// multiple of the block's rows; the result's N is n / 2.
   static Status swigluRows(const LaunchCheck &c, const std::optional<Quant> &q,
@@ -636,8 +651,9 @@ private:
       return s;
     if (!finite(a.scale))
       return c.error(cat("attrs.scale: ", a.scale, " is not finite"));
-    if (Status s = a.window.validate(); !s.ok())
-      return c.error(cat("attrs.window: ", s.message()));
+    Window::Rule rule;
+    if (Status s = a.window.validate(&rule); !s.ok())
+      return c.error(cat("attrs.window", windowField(rule), ": ", s.message()));
     for (size_t i = 0; i < 3; ++i) {
       if (Status s = c.rankOp(i, 3); !s.ok())
         return s;
@@ -660,6 +676,11 @@ private:
                          "causal queries are aligned to the end of the keys"));
     if (Status s = c.opDim(2, 1, k.dims[1]); !s.ok())
       return s;
+    // Each variant runs one window: an adaptive one's regime holds over
+    // its bucket.
+    for (size_t i = 0; i < c.L.variants.size(); ++i)
+      if (Expected<Window> w = variantWindow(c.L, keys, i); !w)
+        return c.error(w.message());
     int64_t heads = q.dims[1].size, kvHeads = k.dims[1].size;
     if (kvHeads < 1 || heads % kvHeads != 0)
       return c.error(cat("operand 1: ", kvHeads, " kv heads do not divide the ",

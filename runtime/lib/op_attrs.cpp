@@ -136,22 +136,41 @@ const char *windowKindName(WindowKind kind) {
     return "chunked";
   case WindowKind::LocalGlobal:
     return "local_global";
+  case WindowKind::Adaptive:
+    return "adaptive";
   }
   return "unknown";
 }
 
 Status Window::validate(Rule *broken) const {
   if (kind == WindowKind::Global) {
-    if (size != 0 || sinks != 0)
+    if (size != 0 || sinks != 0 || threshold != 0)
       return fail(broken, Rule::GlobalTakesNothing,
-                  cat("a global window takes no size and no sinks, got size ",
-                      size, ", sinks ", sinks));
+                  cat("a global window takes no size, sinks or threshold, "
+                      "got size ",
+                      size, ", sinks ", sinks, ", threshold ", threshold));
     return Status::success();
   }
   if (size < 1)
-    return fail(broken, Rule::Size,
-                cat("the size of a ", windowKindName(kind),
-                    " window must be >= 1, got ", size));
+    return fail(
+        broken, Rule::Size,
+        cat(kind == WindowKind::Adaptive ? "the size of an " : "the size of a ",
+            windowKindName(kind), " window must be >= 1, got ", size));
+  if (kind == WindowKind::Adaptive) {
+    if (threshold < 1)
+      return fail(broken, Rule::Threshold,
+                  cat("the threshold of an adaptive window must be >= 1, got ",
+                      threshold));
+    if (sinks < 0)
+      return fail(
+          broken, Rule::Sinks,
+          cat("an adaptive window needs >= 0 sink tokens, got ", sinks));
+    return Status::success();
+  }
+  if (threshold != 0)
+    return fail(broken, Rule::Threshold,
+                cat("only adaptive windows take a threshold, got ", threshold,
+                    " for a ", windowKindName(kind), " window"));
   if (kind == WindowKind::LocalGlobal) {
     if (sinks < 1)
       return fail(
@@ -159,10 +178,32 @@ Status Window::validate(Rule *broken) const {
           cat("a local_global window needs >= 1 sink tokens, got ", sinks));
   } else if (sinks != 0) {
     return fail(broken, Rule::Sinks,
-                cat("only local_global windows take sink tokens, got ", sinks,
-                    " for a ", windowKindName(kind), " window"));
+                cat("only local_global and adaptive windows take sink tokens, "
+                    "got ",
+                    sinks, " for a ", windowKindName(kind), " window"));
   }
   return Status::success();
+}
+
+std::string describeWindow(const Window &window) {
+  std::string out = windowKindName(window.kind);
+  if (window.kind != WindowKind::Global)
+    out += cat(" ", window.size);
+  if (window.kind == WindowKind::Adaptive)
+    out += cat(" threshold ", window.threshold);
+  if (window.sinks != 0)
+    out += cat(" sinks ", window.sinks);
+  return out;
+}
+
+Window Window::resolve(int64_t keys) const {
+  if (kind != WindowKind::Adaptive)
+    return *this;
+  if (keys <= threshold)
+    return Window{};
+  if (sinks > 0)
+    return Window{WindowKind::LocalGlobal, size, sinks};
+  return Window{WindowKind::Sliding, size};
 }
 
 //===----------------------------------------------------------------------===//

@@ -110,6 +110,24 @@ TEST(CpuAttention, LocalGlobalSinks) {
   EXPECT_EQ(wide[0], row(6, {0, 1, 4, 5}));
 }
 
+TEST(CpuAttention, AdaptiveByKeyCount) {
+  // W = 1, L = 3: global over 3 keys, sliding over 4.
+  Window adaptive{WindowKind::Adaptive, 1, 0, 3};
+  auto below = visibility(3, 3, adaptive);
+  EXPECT_EQ(below, visibility(3, 3, Window{}));
+  EXPECT_EQ(below[2], row(3, {0, 1, 2}));
+  auto above = visibility(4, 4, adaptive);
+  EXPECT_EQ(above, visibility(4, 4, Window{WindowKind::Sliding, 1, 0}));
+  EXPECT_EQ(above[3], row(4, {3}));
+  // The keys decide, not the queries: one query over 4 keys slides.
+  auto decode = visibility(1, 4, adaptive);
+  EXPECT_EQ(decode[0], row(4, {3}));
+  // With sinks, local_global above the threshold.
+  Window sinks{WindowKind::Adaptive, 2, 2, 5};
+  EXPECT_EQ(visibility(1, 5, sinks)[0], row(5, {0, 1, 2, 3, 4}));
+  EXPECT_EQ(visibility(1, 6, sinks)[0], row(6, {0, 1, 4, 5}));
+}
+
 TEST(CpuAttention, ScaledSoftmaxValue) {
   // One query [1], keys [0] and [1], scale ln 3: logits 0 and ln 3 ->
   // probabilities 1/4 and 3/4; values 0 and 1 -> 0.75.
@@ -211,6 +229,14 @@ TEST(CpuAttention, Errors) {
                               Window{WindowKind::Sliding, 0, 0}, DType::F32)
                         .message();
   EXPECT_NE(win.find("window size must be at least 1"), std::string::npos);
+  std::string threshold =
+      attention(q2, k, v, nullptr, 1.0, Window{WindowKind::Adaptive, 2, 0, 0},
+                DType::F32)
+          .message();
+  EXPECT_NE(threshold.find("moe.attention: the threshold of an adaptive "
+                           "window must be >= 1, got 0"),
+            std::string::npos)
+      << threshold;
 }
 
 } // namespace

@@ -497,6 +497,83 @@ TEST(ModuleReject, BadAttrs) {
   EXPECT_NE(verifyModule(m).message().find("attrs.scale"), std::string::npos);
 }
 
+// An adaptive window travels whole (kind, size, sinks, threshold); each
+// variant runs one regime (variantWindow), the verifier refuses a bucket
+// that holds the threshold and a variant naming another regime.
+TEST(Module, AdaptiveWindowVariants) {
+  auto build = [](std::vector<Variant> variants) {
+    Module m = sampleModule();
+    EntryBuilder e(m, "adaptive");
+    uint32_t x = e.input("x", DType::BF16, tokenDims(1, {2, 8}));
+    uint32_t o = e.arena("o", DType::BF16, tokenDims(1, {2, 8}));
+    AttentionAttrs att;
+    att.window = {WindowKind::Adaptive, 4, 2, 16};
+    e.launch(att, {x, x, x}, {o}).variants = std::move(variants);
+    e.output("o", o);
+    e.finish();
+    return m;
+  };
+  auto variant = [](int64_t maxTokens, const char *name) {
+    return Variant{{maxTokens, name, {64, 32}, 2, 4, {1}}, -1};
+  };
+  Module m = build({variant(1, "fma_fa:global"), variant(16, "fma_fa:global"),
+                    variant(0, "fma_fa:local_global")});
+  Status s = verifyModule(m);
+  ASSERT_TRUE(s.ok()) << s.message();
+  std::vector<uint8_t> bytes = bytesOf(m);
+  Expected<Module> parsed = parseModule(bytes.data(), bytes.size());
+  ASSERT_TRUE(parsed.ok()) << parsed.message();
+  EXPECT_EQ(bytesOf(*parsed), bytes);
+  const Launch &l = parsed->entries[1].program[0];
+  const auto &a = std::get<AttentionAttrs>(l.attrs);
+  EXPECT_EQ(a.window.kind, WindowKind::Adaptive);
+  EXPECT_EQ(a.window.size, 4);
+  EXPECT_EQ(a.window.sinks, 2);
+  EXPECT_EQ(a.window.threshold, 16);
+  Dim keys = Dim::tokens(1);
+  EXPECT_EQ(variantWindow(l, keys, 1)->kind, WindowKind::Global);
+  Expected<Window> above = variantWindow(l, keys, 2);
+  ASSERT_TRUE(above.ok()) << above.message();
+  EXPECT_EQ(above->kind, WindowKind::LocalGlobal);
+  EXPECT_EQ(above->size, 4);
+  EXPECT_EQ(above->sinks, 2);
+  EXPECT_EQ(variantTokens(l, 2).first, 17);
+  // Two tokens per key row: T <= 8 is global, the bucket (1, 16] two regimes.
+  Expected<Window> twice = variantWindow(l, Dim::tokens(2), 1);
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.message(),
+            "variants[1]: the adaptive window's threshold 16 falls inside "
+            "the bucket (T in [2, 16]): it runs global and local_global "
+            "attention");
+
+  // The threshold inside a bucket.
+  Status inside = verifyModule(
+      build({variant(64, "fma_fa"), variant(0, "fma_fa:local_global")}));
+  EXPECT_EQ(inside.message(),
+            "entries[1]: program[0] (attention): variants[0]: the adaptive "
+            "window's threshold 16 falls inside the bucket (T in [1, 64]): it "
+            "runs global and local_global attention");
+  // A variant naming the other regime.
+  Status named = verifyModule(
+      build({variant(16, "fma_fa:sliding"), variant(0, "fma_fa")}));
+  EXPECT_EQ(named.message(),
+            "entries[1]: program[0] (attention): variants[0].config.variant: "
+            "'fma_fa:sliding' names the regime 'sliding', but T in [1, 16] "
+            "runs global attention");
+  // The fields, named.
+  Module bad = build({});
+  std::get<AttentionAttrs>(bad.entries[1].program[0].attrs).window.threshold =
+      0;
+  EXPECT_EQ(verifyModule(bad).message(),
+            "entries[1]: program[0] (attention): attrs.window.threshold: the "
+            "threshold of an adaptive window must be >= 1, got 0");
+  std::get<AttentionAttrs>(bad.entries[1].program[0].attrs).window = {
+      WindowKind::Adaptive, 4, -2, 16};
+  EXPECT_EQ(verifyModule(bad).message(),
+            "entries[1]: program[0] (attention): attrs.window.sinks: an "
+            "adaptive window needs >= 0 sink tokens, got -2");
+}
+
 TEST(ModuleReject, ViewOutsideSource) {
   EXPECT_EQ(parseError([](Module &m) { entry(m).buffers[7].viewOffset = 2; }),
             "entries[0]: buffers[7] 'z4': view of 2048 bytes at offset 2 is "

@@ -86,6 +86,45 @@ TEST(OpAttrs, RopeTheta) {
             "'theta' must be > 1, got 5.000000e-01");
 }
 
+TEST(OpAttrs, AdaptiveWindow) {
+  Window::Rule rule;
+  EXPECT_TRUE((Window{WindowKind::Adaptive, 4, 0, 16}.validate().ok()));
+  EXPECT_TRUE((Window{WindowKind::Adaptive, 4, 2, 16}.validate().ok()));
+  Status size = Window{WindowKind::Adaptive, 0, 0, 16}.validate(&rule);
+  EXPECT_EQ(rule, Window::Rule::Size);
+  EXPECT_EQ(size.message(),
+            "the size of an adaptive window must be >= 1, got 0");
+  Status threshold = Window{WindowKind::Adaptive, 4, 0, 0}.validate(&rule);
+  EXPECT_EQ(rule, Window::Rule::Threshold);
+  EXPECT_EQ(threshold.message(),
+            "the threshold of an adaptive window must be >= 1, got 0");
+  Status sinks = Window{WindowKind::Adaptive, 4, -1, 16}.validate(&rule);
+  EXPECT_EQ(rule, Window::Rule::Sinks);
+  EXPECT_EQ(sinks.message(),
+            "an adaptive window needs >= 0 sink tokens, got -1");
+  EXPECT_EQ(Window{}.validate(&rule).ok(), true);
+  EXPECT_FALSE((Window{WindowKind::Global, 0, 0, 3}.validate(&rule).ok()));
+  EXPECT_EQ(rule, Window::Rule::GlobalTakesNothing);
+
+  // resolve(): global up to and including the threshold, then the window.
+  auto same = [](const Window &a, const Window &b) {
+    return a.kind == b.kind && a.size == b.size && a.sinks == b.sinks &&
+           a.threshold == b.threshold;
+  };
+  Window sliding{WindowKind::Adaptive, 4, 0, 16};
+  EXPECT_TRUE(same(sliding.resolve(1), Window{}));
+  EXPECT_TRUE(same(sliding.resolve(16), Window{}));
+  EXPECT_TRUE(same(sliding.resolve(17), Window{WindowKind::Sliding, 4, 0}));
+  Window sinking{WindowKind::Adaptive, 4, 2, 16};
+  EXPECT_TRUE(same(sinking.resolve(16), Window{}));
+  EXPECT_TRUE(same(sinking.resolve(17), Window{WindowKind::LocalGlobal, 4, 2}));
+  // Every other window resolves to itself.
+  Window chunked{WindowKind::Chunked, 8, 0};
+  EXPECT_TRUE(same(chunked.resolve(1), chunked));
+  EXPECT_TRUE(same(chunked.resolve(1 << 20), chunked));
+  EXPECT_STREQ(windowKindName(WindowKind::Adaptive), "adaptive");
+}
+
 TEST(OpAttrs, WindowAndQuant) {
   EXPECT_TRUE(Window().validate().ok());
   Window::Rule rule;
@@ -96,6 +135,8 @@ TEST(OpAttrs, WindowAndQuant) {
   EXPECT_EQ(rule, Window::Rule::Sinks);
   EXPECT_FALSE((Window{WindowKind::Global, 4, 0}.validate(&rule).ok()));
   EXPECT_EQ(rule, Window::Rule::GlobalTakesNothing);
+  EXPECT_FALSE((Window{WindowKind::Sliding, 4, 0, 8}.validate(&rule).ok()));
+  EXPECT_EQ(rule, Window::Rule::Threshold);
 
   Quant q;
   EXPECT_TRUE(q.validate().ok());

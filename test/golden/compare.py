@@ -2,7 +2,9 @@
 """Compares a tensor of two safetensors files (standard library only).
 
   compare.py actual.safetensors expected.safetensors [--name logits]
-             [--rtol 1e-4]
+             [--expected-name NAME] [--rtol 1e-4]
+
+--expected-name reads another tensor of the expected file (default: --name).
 
 The error is relative to the reference's scale: max|a - e| / max|e| over all
 elements (a per-element relative error is meaningless for logits near zero).
@@ -35,10 +37,11 @@ def main():
     p.add_argument("actual")
     p.add_argument("expected")
     p.add_argument("--name", default="logits")
+    p.add_argument("--expected-name")
     p.add_argument("--rtol", type=float, default=1e-4)
     args = p.parse_args()
     shape_a, a = read(args.actual, args.name)
-    shape_e, e = read(args.expected, args.name)
+    shape_e, e = read(args.expected, args.expected_name or args.name)
     if shape_a != shape_e:
         print(f"FAIL {args.name}: shape {shape_a} vs expected {shape_e}")
         return 1

@@ -103,6 +103,41 @@ module attributes {kernel.target = "sm_90a"} {
 
 // -----
 
+// An adaptive window is global up to L keys and slides above: the bucket
+// holding the threshold splits there, so each variant runs one regime, and
+// every variant names it. L = 100 splits (64, 256] into (64, 100] global
+// and (100, 256] sliding; L = 64 is a bucket bound already; with two keys
+// per token (keys 2·T) the split is at T = 50; with sinks the regime above
+// is local_global; and L = 1 leaves one global bucket (T = 1).
+
+module attributes {kernel.target = "sm_90a"} {
+  // CHECK-LABEL: func.func @adaptive
+  func.func @adaptive(%q: memref<?x4x16xbf16>, %k: memref<?x2x16xbf16>, %v: memref<?x2x16xbf16>) -> memref<?x4x16xbf16> {
+    %o = kernel.buffer tokens(1) : memref<?x4x16xbf16>
+    // CHECK: kernel.attention
+    // CHECK-SAME: config = [#kernel.config<max_tokens = 1, variant = "mma_sync_fa:global", tile = [64, 64], stages = 2, warps = 4, cluster = [1]>, #kernel.config<max_tokens = 16, variant = "mma_sync_fa:global", {{[^>]*}}>, #kernel.config<max_tokens = 64, variant = "mma_sync_fa:global", {{[^>]*}}>, #kernel.config<max_tokens = 100, variant = "mma_sync_fa:global", {{[^>]*}}>, #kernel.config<max_tokens = 256, variant = "mma_sync_fa:sliding", {{[^>]*}}>, #kernel.config<max_tokens = 1024, variant = "mma_sync_fa:sliding", {{[^>]*}}>, #kernel.config<max_tokens = 4096, variant = "mma_sync_fa:sliding", {{[^>]*}}>, #kernel.config<max_tokens = 0, variant = "mma_sync_fa:sliding", {{[^>]*}}>]
+    kernel.attention ins(%q, %k, %v : memref<?x4x16xbf16>, memref<?x2x16xbf16>, memref<?x2x16xbf16>) outs(%o : memref<?x4x16xbf16>) {scale = 0.25 : f64, window = #moe.window<adaptive 8, threshold 100>}
+    %o2 = kernel.buffer tokens(1) : memref<?x4x16xbf16>
+    // CHECK: kernel.attention
+    // CHECK-SAME: #kernel.config<max_tokens = 64, variant = "mma_sync_fa:global", {{[^>]*}}>, #kernel.config<max_tokens = 256, variant = "mma_sync_fa:local_global", {{[^>]*}}>
+    // CHECK-NOT: max_tokens = 65
+    // CHECK-SAME: window = #moe.window<adaptive 8, threshold 64, sinks 2>
+    kernel.attention ins(%o, %k, %v : memref<?x4x16xbf16>, memref<?x2x16xbf16>, memref<?x2x16xbf16>) outs(%o2 : memref<?x4x16xbf16>) {scale = 0.25 : f64, window = #moe.window<adaptive 8, threshold 64, sinks 2>}
+    %kk = kernel.view %k [0] : memref<?x2x16xbf16> to memref<?x1x16xbf16>
+    %o3 = kernel.buffer tokens(1) : memref<?x4x16xbf16>
+    // CHECK: kernel.attention
+    // CHECK-SAME: #kernel.config<max_tokens = 16, variant = "mma_sync_fa:global", {{[^>]*}}>, #kernel.config<max_tokens = 50, variant = "mma_sync_fa:global", {{[^>]*}}>, #kernel.config<max_tokens = 64, variant = "mma_sync_fa:sliding", {{[^>]*}}>
+    kernel.attention ins(%o2, %kk, %kk : memref<?x4x16xbf16>, memref<?x1x16xbf16>, memref<?x1x16xbf16>) outs(%o3 : memref<?x4x16xbf16>) {scale = 0.25 : f64, window = #moe.window<adaptive 8, threshold 100>}
+    %o4 = kernel.buffer tokens(1) : memref<?x4x16xbf16>
+    // CHECK: kernel.attention
+    // CHECK-SAME: config = [#kernel.config<max_tokens = 1, variant = "mma_sync_fa:global", {{[^>]*}}>, #kernel.config<max_tokens = 16, variant = "mma_sync_fa:sliding", {{[^>]*}}>
+    kernel.attention ins(%o3, %k, %v : memref<?x4x16xbf16>, memref<?x2x16xbf16>, memref<?x2x16xbf16>) outs(%o4 : memref<?x4x16xbf16>) {scale = 0.25 : f64, window = #moe.window<adaptive 8, threshold 1>}
+    return %o4 : memref<?x4x16xbf16>
+  }
+}
+
+// -----
+
 // Row-wise ops get one CTA per row; a config already set is kept.
 
 module attributes {kernel.target = "sm_90a"} {

@@ -7,6 +7,7 @@
 // RECORD: module attributes {moe.passes = [{name = "moe-attention-block-sparsity", statistics = {"windowed-layers-marked" = 0 : i64}}]}
 // RECORD: module attributes {moe.passes = [{name = "moe-attention-block-sparsity", statistics = {"windowed-layers-marked" = 1 : i64}}]}
 // RECORD: module attributes {moe.passes = [{name = "moe-attention-block-sparsity", statistics = {"windowed-layers-marked" = 0 : i64}}]}
+// RECORD: module attributes {moe.passes = [{name = "moe-attention-block-sparsity", statistics = {"windowed-layers-marked" = 2 : i64}}]}
 // Running it twice changes nothing more.
 // RUN: ds-opt %s --split-input-file --moe-attention-block-sparsity --moe-attention-block-sparsity | FileCheck %s
 // The flag survives the lowering: kernel.attention carries it.
@@ -112,4 +113,26 @@ func.func @no_attention(%x: tensor<?x64xbf16>, %w: tensor<64xbf16>)
     -> tensor<?x64xbf16> {
   %y = moe.rms_norm %x, %w eps(1.0e-06) : tensor<?x64xbf16>, tensor<64xbf16>
   return %y : tensor<?x64xbf16>
+}
+
+// -----
+
+// An adaptive window is marked: its sliding regime skips tiles (the kernel
+// of each launch variant gets the resolved window; the global regime visits
+// the causal tiles either way).
+
+// CHECK-LABEL: func.func @adaptive
+// CHECK: moe.attention %{{.*}}, %{{.*}}, %{{.*}} scale(2.500000e-01) window(<adaptive 4, threshold 16>) block_sparse :
+// CHECK-NEXT: moe.attention %{{.*}}, %{{.*}}, %{{.*}} scale(2.500000e-01) window(<adaptive 4, threshold 16, sinks 2>) block_sparse :
+// CHECK-NEXT: return
+// KERNEL-LABEL: func.func @adaptive
+// KERNEL: kernel.attention {{.*}} {block_sparse, scale = 2.500000e-01 : f64, window = #moe.window<adaptive 4, threshold 16>}
+// KERNEL: kernel.attention {{.*}} {block_sparse, scale = 2.500000e-01 : f64, window = #moe.window<adaptive 4, threshold 16, sinks 2>}
+func.func @adaptive(%q: tensor<?x2x16xbf16>, %k: tensor<?x2x16xbf16>,
+                    %v: tensor<?x2x16xbf16>) -> tensor<?x2x16xbf16> {
+  %a = moe.attention %q, %k, %v scale(0.25) window(<adaptive 4, threshold 16>)
+      : tensor<?x2x16xbf16>, tensor<?x2x16xbf16>, tensor<?x2x16xbf16> -> tensor<?x2x16xbf16>
+  %b = moe.attention %a, %k, %v scale(0.25) window(<adaptive 4, threshold 16, sinks 2>)
+      : tensor<?x2x16xbf16>, tensor<?x2x16xbf16>, tensor<?x2x16xbf16> -> tensor<?x2x16xbf16>
+  return %b : tensor<?x2x16xbf16>
 }

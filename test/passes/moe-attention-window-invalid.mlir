@@ -2,15 +2,15 @@
 // and its value, and the pass fails.
 
 // RUN: not ds-opt %s --moe-attention-window=policy=windowed 2>&1 | FileCheck %s --check-prefix=NAME
-// NAME: moe-attention-window-invalid.mlir:[[@LINE+34]]:1: error: 'moe-attention-window' option 'policy' = 'windowed': expected 'config', 'uniform=W' or 'local-global=W:n[:sinks]'
+// NAME: moe-attention-window-invalid.mlir:[[@LINE+54]]:1: error: 'moe-attention-window' option 'policy' = 'windowed': expected 'config', 'uniform=W', 'local-global=W:n[:sinks]' or 'adaptive=W:L[:sinks]'
 // RUN: not ds-opt %s --moe-attention-window=policy=uniform 2>&1 | FileCheck %s --check-prefix=NOARG
-// NOARG: error: 'moe-attention-window' option 'policy' = 'uniform': expected 'config', 'uniform=W' or 'local-global=W:n[:sinks]'
+// NOARG: error: 'moe-attention-window' option 'policy' = 'uniform': expected 'config', 'uniform=W', 'local-global=W:n[:sinks]' or 'adaptive=W:L[:sinks]'
 // RUN: not ds-opt %s --moe-attention-window=policy=uniform=4:2 2>&1 | FileCheck %s --check-prefix=FIELDS
-// FIELDS: error: 'moe-attention-window' option 'policy' = 'uniform=4:2': expected 'config', 'uniform=W' or 'local-global=W:n[:sinks]'
+// FIELDS: error: 'moe-attention-window' option 'policy' = 'uniform=4:2': expected 'config', 'uniform=W', 'local-global=W:n[:sinks]' or 'adaptive=W:L[:sinks]'
 // RUN: not ds-opt %s --moe-attention-window=policy=local-global=4 2>&1 | FileCheck %s --check-prefix=LGFIELDS
-// LGFIELDS: error: 'moe-attention-window' option 'policy' = 'local-global=4': expected 'config', 'uniform=W' or 'local-global=W:n[:sinks]'
+// LGFIELDS: error: 'moe-attention-window' option 'policy' = 'local-global=4': expected 'config', 'uniform=W', 'local-global=W:n[:sinks]' or 'adaptive=W:L[:sinks]'
 // RUN: not ds-opt %s --moe-attention-window=policy=uniform=four 2>&1 | FileCheck %s --check-prefix=NOTINT
-// NOTINT: error: 'moe-attention-window' option 'policy' = 'uniform=four': 'four' is not an integer; expected 'config', 'uniform=W' or 'local-global=W:n[:sinks]'
+// NOTINT: error: 'moe-attention-window' option 'policy' = 'uniform=four': 'four' is not an integer; expected 'config', 'uniform=W', 'local-global=W:n[:sinks]' or 'adaptive=W:L[:sinks]'
 // RUN: not ds-opt %s --moe-attention-window=policy=local-global=4:2: 2>&1 | FileCheck %s --check-prefix=EMPTY
 // EMPTY: error: 'moe-attention-window' option 'policy' = 'local-global=4:2:': '' is not an integer
 // RUN: not ds-opt %s --moe-attention-window=policy=uniform=0 2>&1 | FileCheck %s --check-prefix=W0
@@ -25,6 +25,26 @@
 // BIG: error: 'moe-attention-window' option 'policy' = 'uniform=129': the window 129 is larger than the model's 128 positions (max_position_embeddings of the model)
 // RUN: not ds-opt %s --moe-attention-window=policy=local-global=8:2:200 2>&1 | FileCheck %s --check-prefix=BIGSINKS
 // BIGSINKS: error: 'moe-attention-window' option 'policy' = 'local-global=8:2:200': the sink count 200 is larger than the model's 128 positions (max_position_embeddings of the model)
+// adaptive=W:L[:G]: two or three fields, W, L and G >= 1, none above the
+// positions.
+// RUN: not ds-opt %s --moe-attention-window=policy=adaptive=4 2>&1 | FileCheck %s --check-prefix=AFIELDS
+// AFIELDS: error: 'moe-attention-window' option 'policy' = 'adaptive=4': expected 'config', 'uniform=W', 'local-global=W:n[:sinks]' or 'adaptive=W:L[:sinks]'
+// RUN: not ds-opt %s --moe-attention-window=policy=adaptive=4:16:1:1 2>&1 | FileCheck %s --check-prefix=AFIELDS4
+// AFIELDS4: error: 'moe-attention-window' option 'policy' = 'adaptive=4:16:1:1': expected 'config', 'uniform=W', 'local-global=W:n[:sinks]' or 'adaptive=W:L[:sinks]'
+// RUN: not ds-opt %s --moe-attention-window=policy=adaptive=4:long 2>&1 | FileCheck %s --check-prefix=ANOTINT
+// ANOTINT: error: 'moe-attention-window' option 'policy' = 'adaptive=4:long': 'long' is not an integer
+// RUN: not ds-opt %s --moe-attention-window=policy=adaptive=0:16 2>&1 | FileCheck %s --check-prefix=AW0
+// AW0: error: 'moe-attention-window' option 'policy' = 'adaptive=0:16': the window W must be >= 1, got 0
+// RUN: not ds-opt %s --moe-attention-window=policy=adaptive=4:0 2>&1 | FileCheck %s --check-prefix=AL0
+// AL0: error: 'moe-attention-window' option 'policy' = 'adaptive=4:0': up to L keys a layer is global: L must be >= 1, got 0
+// RUN: not ds-opt %s --moe-attention-window=policy=adaptive=4:16:0 2>&1 | FileCheck %s --check-prefix=AG0
+// AG0: error: 'moe-attention-window' option 'policy' = 'adaptive=4:16:0': the sinks must be >= 1, got 0
+// RUN: not ds-opt %s --moe-attention-window=policy=adaptive=129:16 2>&1 | FileCheck %s --check-prefix=ABIGW
+// ABIGW: error: 'moe-attention-window' option 'policy' = 'adaptive=129:16': the window 129 is larger than the model's 128 positions (max_position_embeddings of the model)
+// RUN: not ds-opt %s --moe-attention-window=policy=adaptive=4:200 2>&1 | FileCheck %s --check-prefix=ABIGL
+// ABIGL: error: 'moe-attention-window' option 'policy' = 'adaptive=4:200': the threshold 200 is larger than the model's 128 positions (max_position_embeddings of the model)
+// RUN: not ds-opt %s --moe-attention-window=policy=adaptive=4:16:129 2>&1 | FileCheck %s --check-prefix=ABIGG
+// ABIGG: error: 'moe-attention-window' option 'policy' = 'adaptive=4:16:129': the sink count 129 is larger than the model's 128 positions (max_position_embeddings of the model)
 
 // Without max_position_embeddings the bound is moe.max_tokens (the second
 // case of moe-attention-window.mlir); a module with neither has no bound.

@@ -4,6 +4,12 @@
 // RUN: ds-opt %s --split-input-file --moe-attention-window=policy=local-global=4:2 | FileCheck %s --check-prefix=LG
 // RUN: ds-opt %s --split-input-file --moe-attention-window=policy=local-global=4:3:2 | FileCheck %s --check-prefix=SINKS
 // RUN: ds-opt %s --split-input-file --moe-attention-window=policy=local-global=4:1 | FileCheck %s --check-prefix=ALLGLOBAL
+// RUN: ds-opt %s --split-input-file --moe-attention-window=policy=adaptive=4:32 | FileCheck %s --check-prefix=ADAPTIVE
+// RUN: ds-opt %s --split-input-file --moe-attention-window=policy=adaptive=4:32:2 | FileCheck %s --check-prefix=ASINKS
+// The printed adaptive windows parse back to the same module.
+// RUN: ds-opt %s --split-input-file --moe-attention-window=policy=adaptive=4:32:2 -o %t.adaptive.mlir
+// RUN: ds-opt %t.adaptive.mlir --split-input-file -o %t.adaptive.again.mlir
+// RUN: cmp %t.adaptive.mlir %t.adaptive.again.mlir
 // The default policy changes nothing: the output is the unchanged module's.
 // RUN: ds-opt %s --split-input-file -o %t.plain.mlir
 // RUN: ds-opt %s --split-input-file --moe-attention-window -o %t.config.mlir
@@ -48,6 +54,15 @@
 
 // PIPELINE-LABEL: func.func @four_layers
 // PIPELINE-COUNT-4: window(<sliding 16>)
+
+// Every layer is global up to 32 keys and slides over 4 above (the regime
+// is chosen at run time); with sinks, local_global 4 sinks 2 above.
+// ADAPTIVE-LABEL: func.func @four_layers
+// ADAPTIVE-COUNT-4: moe.attention %{{.*}}, %{{.*}}, %{{.*}} scale(2.500000e-01) window(<adaptive 4, threshold 32>) : tensor<?x4x16xf32>, tensor<?x2x16xf32>, tensor<?x2x16xf32> -> tensor<?x4x16xf32>
+// ADAPTIVE-NOT: moe.attention
+// ASINKS-LABEL: func.func @four_layers
+// ASINKS-COUNT-4: window(<adaptive 4, threshold 32, sinks 2>)
+// ASINKS-NOT: moe.attention
 module attributes {moe.config = {max_position_embeddings = 128 : i64}} {
   func.func @four_layers(%q: tensor<?x4x16xf32>, %k: tensor<?x2x16xf32>,
                          %v: tensor<?x2x16xf32>) -> tensor<?x4x16xf32> {
@@ -94,6 +109,14 @@ module attributes {moe.config = {max_position_embeddings = 128 : i64}} {
 // ALLGLOBAL-COUNT-2: shared_key(%{{.*}} : tensor<?x16xf32>) scale(0.229186918311895) window(<global>)
 // ALLGLOBAL-LABEL: func.func @second_function
 // ALLGLOBAL: window(<global>)
+
+// ADAPTIVE-LABEL: func.func @mla
+// ADAPTIVE-SAME: (%[[Q:.*]]: tensor<?x4x32xf32>, %[[K:.*]]: tensor<?x4x16xf32>, %[[V:.*]]: tensor<?x4x24xf32>, %[[PE:.*]]: tensor<?x16xf32>)
+// ADAPTIVE-COUNT-2: moe.attention %[[Q]], %[[K]], %[[V]] shared_key(%[[PE]] : tensor<?x16xf32>) scale(0.229186918311895) window(<adaptive 4, threshold 32>) : tensor<?x4x32xf32>, tensor<?x4x16xf32>, tensor<?x4x24xf32> -> tensor<?x4x24xf32>
+// ADAPTIVE-LABEL: func.func @second_function
+// ADAPTIVE: window(<adaptive 4, threshold 32>)
+// ASINKS-LABEL: func.func @mla
+// ASINKS-COUNT-2: shared_key(%{{.*}} : tensor<?x16xf32>) scale(0.229186918311895) window(<adaptive 4, threshold 32, sinks 2>)
 module attributes {moe.max_tokens = 64 : i64} {
   func.func @mla(%q: tensor<?x4x32xf32>, %k: tensor<?x4x16xf32>, %v: tensor<?x4x24xf32>,
                  %pe: tensor<?x16xf32>) -> (tensor<?x4x24xf32>, tensor<?x4x24xf32>) {
@@ -122,6 +145,9 @@ module attributes {moe.max_tokens = 64 : i64} {
 // LG-LABEL: func.func @no_attention
 // LG-NEXT: moe.rms_norm
 // LG-NEXT: return
+// ADAPTIVE-LABEL: func.func @no_attention
+// ADAPTIVE-NEXT: moe.rms_norm
+// ADAPTIVE-NEXT: return
 func.func @no_attention(%x: tensor<?x16xf32>, %w: tensor<16xf32>) -> tensor<?x16xf32> {
   %y = moe.rms_norm %x, %w eps(1.0e-05) : tensor<?x16xf32>, tensor<16xf32>
   return %y : tensor<?x16xf32>

@@ -40,8 +40,8 @@
 
 // A router whose indices feed anything but moe.experts (the second case).
 // RUN: not ds-opt %s --split-input-file --moe-prune-experts="profile=%S/Inputs/moe-prune-experts.json keep=0.5" 2>&1 | FileCheck %s --check-prefix=USE
-// USE: moe-prune-experts-invalid.mlir:[[@LINE+24]]:16: error: 'moe-prune-experts' cannot prune this router: 'func.return' uses its weights or indices (only moe.experts may; run the pass before moe-dispatch-experts)
-// USE-NOT: error
+// USE: moe-prune-experts-invalid.mlir:[[@LINE+24]]:16: error: 'moe-prune-experts' cannot prune this router: 'func.return' uses its weights or indices (only moe.experts, or moe.dispatch, moe.grouped_matmul and moe.combine, may)
+// (and the last case's error, below)
 
 module {
   func.func @layer(%x: tensor<?x64xf32>) -> tensor<?x64xf32> {
@@ -66,6 +66,22 @@ module {
     %g = moe.load @gate : tensor<8x64xf32>
     %w, %ids = moe.router %x, %g config(<scoring = softmax, selection = greedy, top_k = 2>) : tensor<?x64xf32>, tensor<8x64xf32> -> tensor<?x2xf32>, tensor<?x2xi32>
     return %ids : tensor<?x2xi32>
+  }
+  moe.parameter @gate : tensor<8x64xf32> {key = "gate.weight"}
+}
+
+// -----
+
+// The dispatched form: its expert offsets may feed only the grouped matmuls.
+// USE: moe-prune-experts-invalid.mlir:[[@LINE+5]]:16: error: 'moe-prune-experts' cannot prune this router: 'func.return' reads its dispatch's expert offsets (only moe.experts, or moe.dispatch, moe.grouped_matmul and moe.combine, may)
+// USE-NOT: error
+module {
+  func.func @offsets(%x: tensor<?x64xf32>) -> tensor<9xi32> {
+    %g = moe.load @gate : tensor<8x64xf32>
+    %w, %ids = moe.router %x, %g config(<scoring = softmax, selection = greedy, top_k = 2>) : tensor<?x64xf32>, tensor<8x64xf32> -> tensor<?x2xf32>, tensor<?x2xi32>
+    %p, %perm, %offsets = moe.dispatch %x, %ids : tensor<?x64xf32>, tensor<?x2xi32> -> tensor<?x64xf32>, tensor<?xi32>, tensor<9xi32>
+    %c = moe.combine %p, %perm, %w : tensor<?x64xf32>, tensor<?xi32>, tensor<?x2xf32> -> tensor<?x64xf32>
+    return %offsets : tensor<9xi32>
   }
   moe.parameter @gate : tensor<8x64xf32> {key = "gate.weight"}
 }

@@ -7,6 +7,28 @@
 // RECORD-COUNT-4: module attributes {moe.passes = [{name = "moe-prune-experts", statistics = {"experts-pruned" = 4 : i64, layers = 1 : i64}}]}
 // RECORD-NOOP-COUNT-4: module attributes {moe.passes = [{name = "moe-prune-experts", statistics = {"experts-pruned" = 0 : i64, layers = 1 : i64}}]}
 
+// The dispatched form (moe-dispatch-experts first) prunes to the IR that
+// pruning first and dispatching after gives: the dispatch's expert offsets
+// narrow to the kept experts (4 + 1), its grouped matmuls' weights with them.
+// The same holds for moe-fuse-gate-up's joined gate and up weights (the
+// records aside, which list the passes in the order they ran).
+// RUN: ds-opt %s --split-input-file --moe-dispatch-experts --moe-prune-experts="profile=%S/Inputs/moe-prune-experts.json keep=0.5" -o %t.dispatch-first.mlir
+// RUN: ds-opt %s --split-input-file --moe-prune-experts="profile=%S/Inputs/moe-prune-experts.json keep=0.5" --moe-dispatch-experts -o %t.prune-first.mlir
+// RUN: diff %t.dispatch-first.mlir %t.prune-first.mlir
+// RUN: FileCheck %s --check-prefix=DISPATCH --input-file %t.dispatch-first.mlir
+// DISPATCH-LABEL: func.func @greedy
+// DISPATCH: moe.dispatch {{.*}} -> tensor<?x64xf32>, tensor<?xi32>, tensor<5xi32>
+// DISPATCH-COUNT-2: moe.grouped_matmul {{.*}}, tensor<4x32x64xf32>, tensor<5xi32> -> tensor<?x32xf32>
+// DISPATCH: moe.grouped_matmul {{.*}}, tensor<4x64x32xf32>, tensor<5xi32> -> tensor<?x64xf32>
+// DISPATCH: moe.combine
+// RUN: ds-opt %s --split-input-file --moe-fuse-gate-up --moe-prune-experts="profile=%S/Inputs/moe-prune-experts.json keep=0.5" | grep -v '^module' > %t.fused-first.mlir
+// RUN: ds-opt %s --split-input-file --moe-prune-experts="profile=%S/Inputs/moe-prune-experts.json keep=0.5" --moe-fuse-gate-up | grep -v '^module' > %t.fused-after.mlir
+// RUN: diff %t.fused-first.mlir %t.fused-after.mlir
+// RUN: FileCheck %s --check-prefix=FUSED --input-file %t.fused-first.mlir
+// FUSED-LABEL: func.func @greedy
+// FUSED: moe.grouped_matmul {{.*}} {swiglu} : tensor<?x64xf32>, tensor<4x64x64xf32>, tensor<5xi32> -> tensor<?x32xf32>
+// FUSED: moe.parameter @w1_up : tensor<4x64x64xf32> {concat_keys = ["experts.*.w3.weight"], concat_rows = array<i64: 32, 32>, key = "experts.*.w1.weight", slices = array<i64: 1, 3, 5, 6>}
+
 // The profile (Inputs/moe-prune-experts.json): one router of 8 experts,
 // top-2, selected [3, 9, 1, 7, 0, 5, 5, 2] times. The golden models'
 // numbers and the bad input are in moe-prune-experts-models.test and

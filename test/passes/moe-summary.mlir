@@ -60,3 +60,19 @@ module attributes {moe.passes = [{name = "moe-fuse-add-rms-norm", statistics = {
     return
   }
 }
+
+// -----
+
+// Windows in their one text form (ds::describeWindow), adaptive ones with
+// their threshold and sinks.
+
+// CHECK-LABEL: moe summary
+// CHECK:         attention x1: 4 heads, 2 kv heads, qk 16, v 8, scale 0.25, window adaptive 4 threshold 16
+// CHECK-NEXT:    attention x1: 4 heads, 2 kv heads, qk 16, v 8, scale 0.25, window adaptive 4 threshold 16 sinks 2
+// CHECK-NEXT:    attention x1: 4 heads, 2 kv heads, qk 16, v 8, scale 0.25, window local_global 8 sinks 2
+func.func @windows(%q: tensor<?x4x16xf32>, %k: tensor<?x2x16xf32>, %v: tensor<?x2x8xf32>) -> tensor<?x4x8xf32> {
+  %0 = moe.attention %q, %k, %v scale(0.25) window(<adaptive 4, threshold 16>) : tensor<?x4x16xf32>, tensor<?x2x16xf32>, tensor<?x2x8xf32> -> tensor<?x4x8xf32>
+  %1 = moe.attention %q, %k, %v scale(0.25) window(<adaptive 4, threshold 16, sinks 2>) : tensor<?x4x16xf32>, tensor<?x2x16xf32>, tensor<?x2x8xf32> -> tensor<?x4x8xf32>
+  %2 = moe.attention %q, %k, %v scale(0.25) window(<local_global 8, sinks 2>) : tensor<?x4x16xf32>, tensor<?x2x16xf32>, tensor<?x2x8xf32> -> tensor<?x4x8xf32>
+  return %2 : tensor<?x4x8xf32>
+}

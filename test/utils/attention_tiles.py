@@ -7,7 +7,8 @@
 
 `check` reads the JSON lines of `ds-run --device sim --sim-stats` (one per
 attention launch: window, block_sparse, tokens, keys, heads, tile [BQ, BKV],
-kv_tiles) and compares every launch's kv_tiles with the ideal count: with
+kv_tiles; an adaptive window's threshold, resolved here from the keys) and
+compares every launch's kv_tiles with the ideal count: with
 block sparsity the tiles of BKV keys that hold a key some query of the CTA
 sees, summed over CTAs of BQ queries and heads; without it the causal tiles
 (the same count under a global window). Prints one line per launch and exits
@@ -88,8 +89,18 @@ def check(path):
             bq, bkv = s["tile"]
             args = (s["tokens"], s["keys"], s["heads"], bq, bkv)
             causal = kv_tiles(*args, "global")
+            kind, regime = s["window"], ""
+            if kind == "adaptive":
+                # Global while the keys are at most the threshold, else
+                # the sliding window (with sinks: local_global).
+                threshold = s["window_threshold"]
+                if s["keys"] <= threshold:
+                    kind = "global"
+                else:
+                    kind = "local_global" if s["window_sinks"] else "sliding"
+                regime = f" threshold {threshold} ({kind})"
             if s["block_sparse"]:
-                ideal = kv_tiles(*args, s["window"], s["window_size"],
+                ideal = kv_tiles(*args, kind, s["window_size"],
                                  s["window_sinks"])
             else:
                 ideal = causal
@@ -97,7 +108,7 @@ def check(path):
             ok = ok and verdict == "OK"
             schedule = "block_sparse" if s["block_sparse"] else "causal"
             print(f"launch {s['launch']}: {s['window']} {s['window_size']}/"
-                  f"{s['window_sinks']} T {s['tokens']} tile {bq}x{bkv} "
+                  f"{s['window_sinks']}{regime} T {s['tokens']} tile {bq}x{bkv} "
                   f"{schedule}: kv_tiles {s['kv_tiles']} ideal {ideal} "
                   f"(causal {causal}) {verdict}")
     if n == 0:

@@ -204,6 +204,58 @@ std::map<std::string, int64_t> launchCounts(const EntryPoint &e) {
   return counts;
 }
 
+/// The token counts over which an adaptive attention launch runs one
+/// window, its variants' regimes (ds::variantWindow) merged where they
+/// agree.
+struct Regime {
+  int64_t first = 1, last = 0; ///< T in [first, last]; last 0: unbounded
+  Window window;
+  std::vector<size_t> variants;
+};
+struct AdaptiveLaunch {
+  size_t index = 0;
+  const Launch *launch = nullptr;
+  std::vector<Regime> regimes;
+};
+
+/// The adaptive attention launches of `e` (verified: every variant has one
+/// regime).
+std::vector<AdaptiveLaunch> adaptiveLaunches(const EntryPoint &e) {
+  std::vector<AdaptiveLaunch> out;
+  for (size_t i = 0; i < e.program.size(); ++i) {
+    const Launch &l = e.program[i];
+    const auto *a = std::get_if<AttentionAttrs>(&l.attrs);
+    if (!a || a->window.kind != WindowKind::Adaptive)
+      continue;
+    AdaptiveLaunch al{i, &l, {}};
+    const Dim &keys = e.buffers[l.operands[1]].dims[0];
+    for (size_t v = 0; v < l.variants.size(); ++v) {
+      Expected<Window> w = variantWindow(l, keys, v);
+      if (!w)
+        continue;
+      VariantTokens t = variantTokens(l, v);
+      if (!al.regimes.empty() &&
+          describeWindow(al.regimes.back().window) == describeWindow(*w)) {
+        al.regimes.back().last = t.last;
+        al.regimes.back().variants.push_back(v);
+      } else {
+        al.regimes.push_back({t.first, t.last, *w, {v}});
+      }
+    }
+    out.push_back(std::move(al));
+  }
+  return out;
+}
+
+/// "T <= 10", "T in [11, 64]", "T >= 65".
+std::string tokenRange(const Regime &r) {
+  if (r.last == 0)
+    return cat("T >= ", r.first);
+  if (r.first == 1)
+    return cat("T <= ", r.last);
+  return cat("T in [", r.first, ", ", r.last, "]");
+}
+
 /// The bytes the launches of `e` write at T: the sum of the sizes of their
 /// result buffers (in-place results and views counted as written), except
 /// that a copy writes its `sizes` box (the copies of a concat each fill a
@@ -302,6 +354,21 @@ int info(const Options &o, const Module &m) {
       je["launches"] = launchCounts(e);
       je["activations_written"] = {{"tokens", written[ei].first},
                                    {"bytes", written[ei].second}};
+      nlohmann::ordered_json adaptive = nlohmann::ordered_json::array();
+      for (const AdaptiveLaunch &al : adaptiveLaunches(e)) {
+        const auto &a = std::get<AttentionAttrs>(al.launch->attrs);
+        nlohmann::ordered_json regimes = nlohmann::ordered_json::array();
+        for (const Regime &r : al.regimes)
+          regimes.push_back({{"min_tokens", r.first},
+                             {"max_tokens", r.last},
+                             {"window", describeWindow(r.window)},
+                             {"variants", r.variants}});
+        adaptive.push_back({{"launch", al.index},
+                            {"location", al.launch->location},
+                            {"window", describeWindow(a.window)},
+                            {"regimes", regimes}});
+      }
+      je["adaptive_attention"] = adaptive;
       entries.push_back(je);
     }
     j["entries"] = entries;
@@ -373,6 +440,23 @@ int info(const Options &o, const Module &m) {
     std::cout << "\n";
     std::cout << "  activations written at T = " << written[ei].first << ": "
               << formatBytes(written[ei].second) << "\n";
+    for (const AdaptiveLaunch &al : adaptiveLaunches(e)) {
+      const auto &a = std::get<AttentionAttrs>(al.launch->attrs);
+      std::cout << "  program[" << al.index << "] attention";
+      if (!al.launch->location.empty())
+        std::cout << " at " << al.launch->location;
+      std::cout << ": window " << describeWindow(a.window) << ":";
+      for (size_t r = 0; r < al.regimes.size(); ++r) {
+        const Regime &g = al.regimes[r];
+        std::cout << (r ? "; " : " ") << tokenRange(g) << " "
+                  << describeWindow(g.window) << " (variant"
+                  << (g.variants.size() > 1 ? "s " : " ") << g.variants.front();
+        if (g.variants.size() > 1)
+          std::cout << "-" << g.variants.back();
+        std::cout << ")";
+      }
+      std::cout << "\n";
+    }
   }
   std::cout << "parameters: " << total.count << ", " << formatBytes(total.bytes)
             << "\n";
@@ -467,6 +551,7 @@ void printSimStats(const EntryPoint &e, int64_t tokens,
     j["window"] = windowKindName(a.window.kind);
     j["window_size"] = a.window.size;
     j["window_sinks"] = a.window.sinks;
+    j["window_threshold"] = a.window.threshold;
     j["block_sparse"] = a.blockSparse;
     j["tokens"] = extent(q.dims[0]);
     j["keys"] = extent(k.dims[0]);

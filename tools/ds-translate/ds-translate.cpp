@@ -52,10 +52,10 @@ static LogicalResult kernelToCuda(ModuleOp module, llvm::raw_ostream &os) {
         return launchOps[e][l]->emitError()
                << "no config to generate a kernel for (run "
                   "kernel-select-configs or ds-compile)";
-      for (const ds::Variant &v : launch.variants) {
+      for (auto [vi, v] : llvm::enumerate(launch.variants)) {
         llvm::Expected<ds::codegen::GeneratedKernel> k =
             ds::codegen::generateKernel(*module.getContext(), entry, launch,
-                                        v.config);
+                                        vi);
         if (!k)
           return launchOps[e][l]->emitError() << "cannot generate the kernel: "
                                               << llvm::toString(k.takeError());

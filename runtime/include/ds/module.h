@@ -253,6 +253,24 @@ struct Launch {
   OpKind kind() const { return static_cast<OpKind>(attrs.index()); }
 };
 
+/// The token counts of variant `variant` of `launch`: T in [first, last],
+/// last 0 for the unbounded bucket.
+struct VariantTokens {
+  int64_t first = 1;
+  int64_t last = 0;
+};
+VariantTokens variantTokens(const Launch &launch, size_t variant);
+
+/// The window variant `variant` of attention launch `launch` runs, `keys` the
+/// dim 0 of its key operand: the launch's window resolved (Window::resolve)
+/// for the keys of the variant's token counts, the one regime of an adaptive
+/// window there. The variant string may name it after a ':'
+/// ("mma_sync_fa:sliding", kernel-select-configs). An error when the
+/// threshold falls inside the bucket (two regimes) or the string names
+/// another regime; the message starts with "variants[i]".
+Expected<Window> variantWindow(const Launch &launch, const Dim &keys,
+                               size_t variant);
+
 //===----------------------------------------------------------------------===//
 // Entry points, kernels, the module
 //===----------------------------------------------------------------------===//

@@ -108,25 +108,40 @@ struct Yarn {
 //===----------------------------------------------------------------------===//
 
 /// Which keys a query may attend to beyond causality.
-enum class WindowKind { Global, Sliding, Chunked, LocalGlobal };
+enum class WindowKind { Global, Sliding, Chunked, LocalGlobal, Adaptive };
 
 /// The spelling of `kind` in `#moe.window` ("global", "sliding", ...).
 const char *windowKindName(WindowKind kind);
 
 /// #moe.window (positions are absolute; key k visible to query q iff k <= q
-/// and the window admits it).
+/// and the window admits it). An adaptive window is one of two others,
+/// chosen by the number of keys S: global while S <= threshold, else sliding
+/// over `size` keys (local_global with `sinks` when sinks > 0); resolve()
+/// is the one place that choice is made.
 struct Window {
   WindowKind kind = WindowKind::Global;
-  int64_t size = 0;  ///< W (sliding, local_global) or C (chunked)
-  int64_t sinks = 0; ///< G (local_global)
+  int64_t size = 0;      ///< W (sliding, local_global, adaptive) or C (chunked)
+  int64_t sinks = 0;     ///< G (local_global; adaptive above the threshold)
+  int64_t threshold = 0; ///< L (adaptive): global while keys <= L
 
   enum class Rule {
-    GlobalTakesNothing, ///< a global window has size 0 and sinks 0
+    GlobalTakesNothing, ///< a global window has size, sinks, threshold 0
     Size,               ///< the other kinds have size >= 1
-    Sinks,              ///< local_global has sinks >= 1, the others 0
+    Sinks,     ///< local_global has sinks >= 1, adaptive >= 0, the others 0
+    Threshold, ///< adaptive has threshold >= 1, the others 0
   };
   Status validate(Rule *broken = nullptr) const;
+
+  /// The window that applies to a sequence of `keys` keys: an adaptive
+  /// window's global or sliding (local_global) regime, any other window
+  /// itself. `*this` must validate.
+  Window resolve(int64_t keys) const;
 };
+
+/// The one text form of a window, as moe-summary and `ds-run --info` print
+/// it: "global", "sliding 4", "local_global 4 sinks 2", "adaptive 4
+/// threshold 16 sinks 2".
+std::string describeWindow(const Window &window);
 
 //===----------------------------------------------------------------------===//
 // Router (#moe.router)

@@ -268,33 +268,36 @@ enum WindowKind : uint8_t {
   WindowKind_Sliding = 1,
   WindowKind_Chunked = 2,
   WindowKind_LocalGlobal = 3,
+  WindowKind_Adaptive = 4,
   WindowKind_MIN = WindowKind_Global,
-  WindowKind_MAX = WindowKind_LocalGlobal
+  WindowKind_MAX = WindowKind_Adaptive
 };
 
-inline const WindowKind (&EnumValuesWindowKind())[4] {
+inline const WindowKind (&EnumValuesWindowKind())[5] {
   static const WindowKind values[] = {
     WindowKind_Global,
     WindowKind_Sliding,
     WindowKind_Chunked,
-    WindowKind_LocalGlobal
+    WindowKind_LocalGlobal,
+    WindowKind_Adaptive
   };
   return values;
 }
 
 inline const char * const *EnumNamesWindowKind() {
-  static const char * const names[5] = {
+  static const char * const names[6] = {
     "Global",
     "Sliding",
     "Chunked",
     "LocalGlobal",
+    "Adaptive",
     nullptr
   };
   return names;
 }
 
 inline const char *EnumNameWindowKind(WindowKind e) {
-  if (flatbuffers::IsOutRange(e, WindowKind_Global, WindowKind_LocalGlobal)) return "";
+  if (flatbuffers::IsOutRange(e, WindowKind_Global, WindowKind_Adaptive)) return "";
   const size_t index = static_cast<size_t>(e);
   return EnumNamesWindowKind()[index];
 }
@@ -1204,12 +1207,16 @@ inline flatbuffers::Offset<Quant> CreateQuant(
   return builder_.Finish();
 }
 
+/// ds::Window. Adaptive: global while the keys are at most `threshold`, else
+/// sliding over `size` (local_global with `sinks` > 0); each variant of the
+/// launch lies on one side (ds::variantWindow).
 struct Window FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
   typedef WindowBuilder Builder;
   enum FlatBuffersVTableOffset FLATBUFFERS_VTABLE_UNDERLYING_TYPE {
     VT_KIND = 4,
     VT_SIZE = 6,
-    VT_SINKS = 8
+    VT_SINKS = 8,
+    VT_THRESHOLD = 10
   };
   ds::fb::WindowKind kind() const {
     return static_cast<ds::fb::WindowKind>(GetField<uint8_t>(VT_KIND, 0));
@@ -1220,11 +1227,15 @@ struct Window FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
   int64_t sinks() const {
     return GetField<int64_t>(VT_SINKS, 0);
   }
+  int64_t threshold() const {
+    return GetField<int64_t>(VT_THRESHOLD, 0);
+  }
   bool Verify(flatbuffers::Verifier &verifier) const {
     return VerifyTableStart(verifier) &&
            VerifyField<uint8_t>(verifier, VT_KIND, 1) &&
            VerifyField<int64_t>(verifier, VT_SIZE, 8) &&
            VerifyField<int64_t>(verifier, VT_SINKS, 8) &&
+           VerifyField<int64_t>(verifier, VT_THRESHOLD, 8) &&
            verifier.EndTable();
   }
 };
@@ -1242,6 +1253,9 @@ struct WindowBuilder {
   void add_sinks(int64_t sinks) {
     fbb_.AddElement<int64_t>(Window::VT_SINKS, sinks, 0);
   }
+  void add_threshold(int64_t threshold) {
+    fbb_.AddElement<int64_t>(Window::VT_THRESHOLD, threshold, 0);
+  }
   explicit WindowBuilder(flatbuffers::FlatBufferBuilder &_fbb)
         : fbb_(_fbb) {
     start_ = fbb_.StartTable();
@@ -1257,8 +1271,10 @@ inline flatbuffers::Offset<Window> CreateWindow(
     flatbuffers::FlatBufferBuilder &_fbb,
     ds::fb::WindowKind kind = ds::fb::WindowKind_Global,
     int64_t size = 0,
-    int64_t sinks = 0) {
+    int64_t sinks = 0,
+    int64_t threshold = 0) {
   WindowBuilder builder_(_fbb);
+  builder_.add_threshold(threshold);
   builder_.add_sinks(sinks);
   builder_.add_size(size);
   builder_.add_kind(kind);

@@ -234,7 +234,7 @@ func.func @operand_count(%q: tensor<?x2x8xf32>) -> tensor<?x2x8xf32> {
 // attributes-invalid.mlir).
 
 func.func @unknown_window(%q: tensor<?x2x8xf32>) -> tensor<?x2x8xf32> {
-  // expected-error @+1 {{unknown window kind 'causal' (expected global, sliding, chunked or local_global)}}
+  // expected-error @+1 {{unknown window kind 'causal' (expected global, sliding, chunked, local_global or adaptive)}}
   %0 = moe.attention %q, %q, %q scale(0.25) window(<causal>) : tensor<?x2x8xf32>, tensor<?x2x8xf32>, tensor<?x2x8xf32> -> tensor<?x2x8xf32>
   return %0 : tensor<?x2x8xf32>
 }

@@ -2,7 +2,7 @@
 
 // Parse and verification errors of the moe attributes.
 
-// expected-error @+1 {{unknown window kind 'causal' (expected global, sliding, chunked or local_global)}}
+// expected-error @+1 {{unknown window kind 'causal' (expected global, sliding, chunked, local_global or adaptive)}}
 func.func private @f() attributes {a = #moe.window<causal>}
 
 // -----
@@ -68,6 +68,43 @@ func.func private @f() attributes {a = #moe.window<local_global 0, sinks 2>}
 
 // expected-error @+1 {{a local_global window needs >= 1 sink tokens, got 0}}
 func.func private @f() attributes {a = #moe.window<local_global 4, sinks 0>}
+
+// -----
+
+// An adaptive window needs its threshold, then optional sinks.
+// expected-error @+1 {{expected ','}}
+func.func private @f() attributes {a = #moe.window<adaptive 4>}
+
+// -----
+
+// expected-error @+1 {{expected 'threshold'}}
+func.func private @f() attributes {a = #moe.window<adaptive 4, sinks 2>}
+
+// -----
+
+// expected-error @+1 {{expected 'sinks'}}
+func.func private @f() attributes {a = #moe.window<adaptive 4, threshold 8, sink 2>}
+
+// -----
+
+// Only adaptive windows take a threshold.
+// expected-error @+1 {{expected 'sinks'}}
+func.func private @f() attributes {a = #moe.window<local_global 4, threshold 8>}
+
+// -----
+
+// expected-error @+1 {{the size of an adaptive window must be >= 1, got 0}}
+func.func private @f() attributes {a = #moe.window<adaptive 0, threshold 8>}
+
+// -----
+
+// expected-error @+1 {{the threshold of an adaptive window must be >= 1, got 0}}
+func.func private @f() attributes {a = #moe.window<adaptive 4, threshold 0>}
+
+// -----
+
+// expected-error @+1 {{an adaptive window needs >= 0 sink tokens, got -1}}
+func.func private @f() attributes {a = #moe.window<adaptive 4, threshold 8, sinks -1>}
 
 // -----
 

@@ -5,6 +5,9 @@
 // printed sorted by name).
 
 // CHECK-LABEL: func.func private @windows
+// CHECK-SAME: adaptive = #moe.window<adaptive 512, threshold 4096>
+// CHECK-SAME: adaptive_no_sinks = #moe.window<adaptive 512, threshold 4096>
+// CHECK-SAME: adaptive_sinks = #moe.window<adaptive 512, threshold 4096, sinks 4>
 // CHECK-SAME: chunked = #moe.window<chunked 8192>
 // CHECK-SAME: global = #moe.window<global>
 // CHECK-SAME: local_global = #moe.window<local_global 4096, sinks 4>
@@ -13,7 +16,11 @@ func.func private @windows() attributes {
   global = #moe.window<global>,
   sliding = #moe.window<sliding 4096>,
   chunked = #moe.window<chunked 8192>,
-  local_global = #moe.window<local_global 4096, sinks 4>
+  local_global = #moe.window<local_global 4096, sinks 4>,
+  adaptive = #moe.window<adaptive 512, threshold 4096>,
+  adaptive_sinks = #moe.window<adaptive 512, threshold 4096, sinks 4>,
+  // `sinks 0` is no sinks.
+  adaptive_no_sinks = #moe.window<adaptive 512, threshold 4096, sinks 0>
 }
 
 // Only the required parameters and those away from their defaults print.

@@ -69,7 +69,11 @@ struct Problem {
 Window sliding(int w) { return {WindowKind::Sliding, w, 0}; }
 Window chunked(int c) { return {WindowKind::Chunked, c, 0}; }
 Window localGlobal(int w, int g) { return {WindowKind::LocalGlobal, w, g}; }
+Window adaptive(int w, int l, int g = 0) {
+  return {WindowKind::Adaptive, w, g, l};
+}
 
+/// Key k visible to query q under a resolved window (the kernel's).
 bool admits(const Window &w, int q, int k) {
   if (k > q)
     return false;
@@ -82,6 +86,9 @@ bool admits(const Window &w, int q, int k) {
     return k / w.size == q / w.size;
   case WindowKind::LocalGlobal:
     return q - w.size < k || k < w.sinks;
+  case WindowKind::Adaptive:
+    ADD_FAILURE() << "the kernel takes resolved windows";
+    return false;
   }
   return true;
 }
@@ -128,9 +135,13 @@ Result run(const Kernel<T> &kern, const Problem &p, uint64_t seed) {
   if (!ref.ok())
     return result;
 
+  // The kernel runs the window resolved for its keys (an adaptive window's
+  // regime, as the kernel emitter passes it per variant); the reference
+  // gets the window itself.
+  const Window resolved = p.window.resolve(p.keys);
   // The tiles some row of each CTA sees (the dense schedule: under a global
   // window); the rest are poisoned.
-  const Window visits = kern.blockSparse ? p.window : Window{};
+  const Window visits = kern.blockSparse ? resolved : Window{};
   std::vector<bool> needed((p.keys + kern.bkv - 1) / kern.bkv, false);
   unsigned expectedTiles = 0;
   for (int t0 = 0; t0 < p.tokens; t0 += kern.bq)
@@ -193,7 +204,7 @@ Result run(const Kernel<T> &kern, const Problem &p, uint64_t seed) {
       {unsigned(kern.warps * 32)}, 0, in(bq), in(bk), in(bv),
       p.dr ? in(bs) : nullptr, reinterpret_cast<T *>(bo.data() + pad * w),
       p.tokens, p.keys, p.heads, p.kvHeads, p.dk, p.dr, scale,
-      int(p.window.kind), int(p.window.size), int(p.window.sinks),
+      int(resolved.kind), int(resolved.size), int(resolved.sinks),
       visited.data());
   EXPECT_TRUE(st.ok()) << st.message();
   if (!st.ok())
@@ -333,6 +344,25 @@ TEST(AttentionKernel, Bf16WindowsMatchTheReference) {
   check(kBf16D16, {70, 100, 6, 2, 16, 0, 16, localGlobal(11, 40)}, kHalfTol);
   check(kBf16D16, {70, 100, 6, 2, 16, 0, 16, localGlobal(40, 33)}, kHalfTol);
   check(kBf16D16, {70, 100, 3, 1, 16, 0, 16, chunked(33)}, kHalfTol);
+}
+
+TEST(AttentionKernel, AdaptiveRegimesMatchTheReference) {
+  // Threshold 64: 40 keys are global, 70 and 100 slide (with sinks,
+  // local_global); the reference resolves the same window itself.
+  for (Window w : {adaptive(13, 64), adaptive(11, 64, 5)}) {
+    Result below = check(kBf16D16, {40, 40, 4, 2, 16, 0, 16, w}, kHalfTol);
+    Result global =
+        check(kBf16D16, {40, 40, 4, 2, 16, 0, 16, Window{}}, kHalfTol);
+    EXPECT_EQ(below.bytes, global.bytes);
+    check(kBf16D16, {70, 70, 4, 2, 16, 0, 16, w}, kHalfTol);
+    check(kF32D16, {70, 100, 4, 2, 16, 0, 16, w}, kF32Tol);
+  }
+  Result above =
+      check(kBf16D16, {70, 70, 4, 2, 16, 0, 16, adaptive(13, 64)}, kHalfTol);
+  Result slide =
+      check(kBf16D16, {70, 70, 4, 2, 16, 0, 16, sliding(13)}, kHalfTol);
+  EXPECT_EQ(above.bytes, slide.bytes);
+  EXPECT_EQ(above.visited, slide.visited);
 }
 
 TEST(AttentionKernel, MlaSharedKeyMatchesTheReference) {
