@@ -42,7 +42,7 @@ MODELS = [
 ]
 # The per-pass options of ds-compile (passes/Pipelines.h) that the master
 # switch `fusion` governs.
-FUSION_OPTIONS = ["fuse-add-rms-norm", "fuse-gate-up"]
+FUSION_OPTIONS = ["fuse-add-rms-norm", "fuse-gate-up", "fuse-qkv"]
 
 
 def run(cmd):

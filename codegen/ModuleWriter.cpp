@@ -82,9 +82,11 @@ static std::optional<ds::Quant> quantOf(moe::QuantAttr attr) {
 static ds::OpAttrs attrsOf(Operation *op) {
   return llvm::TypeSwitch<Operation *, ds::OpAttrs>(op)
       .Case([](GemmOp g) {
+        ArrayRef<int64_t> split = g.getEpilogue().getSplit();
         return ds::GemmAttrs{quantOf(g.getQuantAttr()),
                              g.getEpilogue().getBias(),
-                             g.getEpilogue().getSwiglu()};
+                             g.getEpilogue().getSwiglu(),
+                             {split.begin(), split.end()}};
       })
       .Case([](GroupedGemmOp g) {
         return ds::GroupedGemmAttrs{quantOf(g.getQuantAttr()), g.isSwiGLU()};

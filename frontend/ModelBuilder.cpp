@@ -90,9 +90,11 @@ Value ModelBuilder::linear(const std::string &prefix, Value x, int64_t out,
   Value biasValue;
   if (bias)
     biasValue = param(prefix + ".bias", {out}, weightType);
-  return moe::LinearOp::create(b, loc(prefix), tokens({out}), x, w.weight,
-                               w.scales, biasValue,
-                               w.scales ? fp8Quant : moe::QuantAttr());
+  return moe::LinearOp::create(b, loc(prefix), TypeRange{tokens({out})}, x,
+                               w.weight, w.scales, biasValue,
+                               w.scales ? fp8Quant : moe::QuantAttr(),
+                               UnitAttr(), DenseI64ArrayAttr())
+      .getResult(0);
 }
 
 Value ModelBuilder::rmsNorm(const std::string &key, Value x, double eps) {
@@ -183,9 +185,11 @@ void ModelBuilder::buildForward(int64_t numLayers) {
                    ? table
                    : param("lm_head.weight", {cfg.vocabSize, cfg.hiddenSize},
                            weightType);
-  Value logits =
-      moe::LinearOp::create(b, loc("lm_head"), tokens({cfg.vocabSize}), h, head,
-                            Value(), Value(), moe::QuantAttr());
+  Value logits = moe::LinearOp::create(b, loc("lm_head"),
+                                       TypeRange{tokens({cfg.vocabSize})}, h,
+                                       head, Value(), Value(), moe::QuantAttr(),
+                                       UnitAttr(), DenseI64ArrayAttr())
+                     .getResult(0);
   if (!act.isF32())
     logits = arith::ExtFOp::create(b, loc("lm_head"), logitsType, logits);
   func::ReturnOp::create(b, loc("forward"), logits);

@@ -99,6 +99,18 @@ LogicalResult ds::interp::evalMoeOp(Operation *op, EvalContext &ctx,
         if (l.getSwiglu())
           return bindOne(op, ctx,
                          cpu::linearSwiGLU(x, w, scales, quant, out()));
+        if (std::optional<ArrayRef<int64_t>> split = l.getSplit()) {
+          FailureOr<std::vector<cpu::Tensor>> parts =
+              check(cpu::linearSplit(x, w, scales, bias, quant,
+                                     std::vector<int64_t>(*split), out()),
+                    op);
+          if (failed(parts))
+            return failure();
+          for (auto [value, part] : llvm::zip_equal(l.getResults(), *parts))
+            if (failed(ctx.bind(value, std::move(part), op)))
+              return failure();
+          return success();
+        }
         return bindOne(op, ctx, cpu::linear(x, w, scales, bias, quant, out()));
       })
       .Case([&](moe::SwiGLUOp s) {

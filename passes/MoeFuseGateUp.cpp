@@ -155,18 +155,19 @@ struct MoeFuseGateUpPass : ds::impl::MoeFuseGateUpBase<MoeFuseGateUpPass> {
   LogicalResult fuseLinears(SwiGLUOp op, LinearOp g, LinearOp u,
                             SymbolTable &symbols, RewriterBase &rewriter) {
     if (g == u || g.getInput() != u.getInput() || g.getBias() || u.getBias() ||
-        g.getSwiglu() || u.getSwiglu() ||
+        g.getSwiglu() || u.getSwiglu() || g.getSplit() || u.getSplit() ||
         g.getQuantAttr() != u.getQuantAttr() || !g->hasOneUse() ||
-        !u->hasOneUse() || g.getType() != u.getType() ||
-        g.getType() != op.getType() ||
+        !u->hasOneUse() || g->getResultTypes() != u->getResultTypes() ||
+        g->getResultTypes() != op->getResultTypes() ||
         !fusible(g.getWeight(), u.getWeight(), g.getScales(), u.getScales(),
                  g.getQuantAttr(), symbols))
       return failure();
     auto [weight, scales] = joinWeights(g, u, op, symbols, rewriter);
     rewriter.setInsertionPoint(op);
-    auto fused = LinearOp::create(rewriter, fusedLoc(op, g, u), op.getType(),
-                                  g.getInput(), weight, scales, Value(),
-                                  g.getQuantAttr(), rewriter.getUnitAttr());
+    auto fused = LinearOp::create(rewriter, fusedLoc(op, g, u),
+                                  TypeRange{op.getType()}, g.getInput(), weight,
+                                  scales, Value(), g.getQuantAttr(),
+                                  rewriter.getUnitAttr(), DenseI64ArrayAttr());
     finish(op, fused, g, u, symbols, rewriter);
     return success();
   }

@@ -199,20 +199,25 @@ LogicalResult FunctionLowering::lowerLinear(moe::LinearOp op) {
   FailureOr<Value> a = as2D(op, input);
   if (failed(a))
     return failure();
-  auto result = cast<RankedTensorType>(op.getResult().getType());
-  int64_t rows = 1;
-  for (int64_t dim : result.getShape().drop_back())
-    rows = ShapedType::isDynamic(dim) || ShapedType::isDynamic(rows)
-               ? ShapedType::kDynamic
-               : rows * dim;
-  auto c2 = RankedTensorType::get({rows, result.getShape().back()},
-                                  result.getElementType());
   FailureOr<int64_t> scale = scaleOf(op, *a);
   if (failed(scale))
     return failure();
-  FailureOr<Value> c = buffer(op, c2, *scale);
-  if (failed(c))
-    return failure();
+  // One [rows, N_i] buffer per result (one, or one per split segment).
+  SmallVector<Value> outs;
+  for (Value res : op.getResults()) {
+    auto result = cast<RankedTensorType>(res.getType());
+    int64_t rows = 1;
+    for (int64_t dim : result.getShape().drop_back())
+      rows = ShapedType::isDynamic(dim) || ShapedType::isDynamic(rows)
+                 ? ShapedType::kDynamic
+                 : rows * dim;
+    auto c2 = RankedTensorType::get({rows, result.getShape().back()},
+                                    result.getElementType());
+    FailureOr<Value> c = buffer(op, c2, *scale);
+    if (failed(c))
+      return failure();
+    outs.push_back(*c);
+  }
   SmallVector<Value> ins{*a, weight};
   if (Value scales = op.getScales())
     ins.push_back(get(op, scales));
@@ -220,17 +225,23 @@ LogicalResult FunctionLowering::lowerLinear(moe::LinearOp op) {
     ins.push_back(get(op, bias));
   if (llvm::is_contained(ins, Value()))
     return failure();
+  ArrayRef<int64_t> split;
+  if (std::optional<ArrayRef<int64_t>> s = op.getSplit())
+    split = *s;
   auto gemm = kernel::GemmOp::create(
-      b, op.getLoc(), ins, ValueRange{*c}, op.getQuantAttr(),
+      b, op.getLoc(), ins, outs, op.getQuantAttr(),
       kernel::EpilogueAttr::get(b.getContext(), op.getBias() != nullptr,
-                                op.getSwiglu()),
+                                op.getSwiglu(), split),
       ArrayAttr());
   if (failed(check(op, gemm)))
     return failure();
-  Value out = *c;
-  if (result.getRank() != 2)
-    out = view(op.getLoc(), out, toMemRef(result), 0);
-  set(op.getResult(), out);
+  for (auto [res, c] : llvm::zip_equal(op.getResults(), outs)) {
+    auto result = cast<RankedTensorType>(res.getType());
+    Value out = c;
+    if (result.getRank() != 2)
+      out = view(op.getLoc(), out, toMemRef(result), 0);
+    set(res, out);
+  }
   return success();
 }
 
@@ -653,7 +664,7 @@ LogicalResult FunctionLowering::lower(Operation *op) {
           return failure();
         kernel::EpilogueAttr epilogue;
         if (g.getSwiglu())
-          epilogue = kernel::EpilogueAttr::get(b.getContext(), false, true);
+          epilogue = kernel::EpilogueAttr::get(b.getContext(), false, true, {});
         auto k = kernel::GroupedGemmOp::create(b, loc, ins, ValueRange{*c},
                                                g.getQuantAttr(), epilogue,
                                                ArrayAttr());

@@ -333,6 +333,82 @@ def MoeFuseGateUp : Pass<"moe-fuse-gate-up", "::mlir::ModuleOp"> {
   }];
 }
 
+def MoeFuseQkv : Pass<"moe-fuse-qkv", "::mlir::ModuleOp"> {
+  let summary = "Computes the projections that share an input as one GEMM "
+                "with a split epilogue";
+  let description = [{
+    Attention reads its input through several projections: q, k and v
+    (Mixtral, Qwen), MLA's `q_a_proj` and `kv_a_proj_with_mqa` (DeepSeek-V3;
+    V2-Lite's `q_proj` and `kv_a_proj_with_mqa`). Each is a GEMM launch that
+    reads the same `[T, K]` activations. This pass joins the weights of
+    such a group into one parameter `[N0 + N1 + …, K]` and computes the
+    group as one `moe.linear {split = array<i64: N0, N1, …>}`, whose
+    results are exactly the projections' results: the GEMM's epilogue
+    writes each segment's columns to its own buffer (`#kernel.epilogue<split
+    = [...]>`, gemm.cuh's split store), so no column slice is ever copied
+    and the input is read once.
+
+    A group is two to four `moe.linear` ops (no `swiglu`, no `split`) in
+    one block that read the same value, with one weight element type and
+    quant format, all with or all without a bias, whose weights, scales and
+    biases are loads of plain parameters (keyed; not stacked, sliced or
+    already joined). Its segments are in program order, except that with a
+    block-quantized weight a segment whose rows are not a multiple of the
+    block's rows goes last (a second one is left out), so no scale block
+    spans two segments. The fused op sits where the first projection was.
+
+    The join happens at load time, as `moe-fuse-gate-up`'s does: the new
+    parameter (named after the first, `<first>_qkv`) carries the first
+    key and the others as `concat_keys`, their rows in `concat_rows`;
+    biases and FP8 block scales join the same way. The old parameters go
+    when nothing else loads them.
+
+    The numbers are unchanged: every output element is accumulated on its
+    own in the same order and rounded once, so the CPU reference is
+    bit-identical (runtime/cpu/linear.cpp, `linearSplit`).
+
+    Not fused: the router gate, which `moe.router` computes itself (joining
+    it with a projection of the same input, such as Qwen2-MoE's
+    `shared_expert_gate`, would need the router to take precomputed
+    logits), and gate/up pairs, which `moe-fuse-gate-up` (run first) makes
+    one SwiGLU GEMM.
+
+    `ds-compile` runs the pass by default (option `fuse-qkv`, master switch
+    `fusion`), after `moe-fuse-gate-up`. It appends `{name =
+    "moe-fuse-qkv", statistics = {"groups-fused" = G, "linears-fused" =
+    L}}` to the module's `moe.passes` record (G split linears replacing L
+    linears), which the `.dsb` keeps and `ds-run --info` and `moe-summary`
+    print.
+
+    ```mlir
+    moe.parameter @q : tensor<64x64xbf16> {key = "self_attn.q_proj.weight"}
+    moe.parameter @k : tensor<16x64xbf16> {key = "self_attn.k_proj.weight"}
+    moe.parameter @v : tensor<16x64xbf16> {key = "self_attn.v_proj.weight"}
+    ...
+    %wq = moe.load @q : tensor<64x64xbf16>
+    %q = moe.linear %x, %wq : tensor<?x64xbf16>, tensor<64x64xbf16> -> tensor<?x64xbf16>
+    %wk = moe.load @k : tensor<16x64xbf16>
+    %k = moe.linear %x, %wk : tensor<?x64xbf16>, tensor<16x64xbf16> -> tensor<?x16xbf16>
+    %wv = moe.load @v : tensor<16x64xbf16>
+    %v = moe.linear %x, %wv : tensor<?x64xbf16>, tensor<16x64xbf16> -> tensor<?x16xbf16>
+    ```
+
+    becomes
+
+    ```mlir
+    moe.parameter @q_qkv : tensor<96x64xbf16>
+        {key = "self_attn.q_proj.weight",
+         concat_keys = ["self_attn.k_proj.weight", "self_attn.v_proj.weight"],
+         concat_rows = array<i64: 64, 16, 16>}
+    ...
+    %w = moe.load @q_qkv : tensor<96x64xbf16>
+    %q, %k, %v = moe.linear %x, %w {split = array<i64: 64, 16, 16>}
+        : tensor<?x64xbf16>, tensor<96x64xbf16>
+        -> tensor<?x64xbf16>, tensor<?x16xbf16>, tensor<?x16xbf16>
+    ```
+  }];
+}
+
 def MoePruneExperts : Pass<"moe-prune-experts", "::mlir::ModuleOp"> {
   let summary = "Drops the experts a routing profile selects least";
   let description = [{

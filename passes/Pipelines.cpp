@@ -30,6 +30,8 @@ const OptimizationPass kOptimizationPasses[] = {
      [] { return ds::createMoeFuseAddRmsNorm(); }},
     {&ds::CompilePipelineOptions::fuseGateUp, /*fusion=*/true,
      [] { return ds::createMoeFuseGateUp(); }},
+    {&ds::CompilePipelineOptions::fuseQkv, /*fusion=*/true,
+     [] { return ds::createMoeFuseQkv(); }},
     {&ds::CompilePipelineOptions::attentionBlockSparsity, /*fusion=*/false,
      [] { return ds::createMoeAttentionBlockSparsity(); }},
 };
@@ -61,7 +63,7 @@ void ds::registerDSPipelines() {
   mlir::PassPipelineRegistration<CompilePipelineOptions>(
       "ds-compile",
       "Compiles moe IR to planned kernel IR: the optimization passes "
-      "(moe-fuse-add-rms-norm, moe-fuse-gate-up, "
+      "(moe-fuse-add-rms-norm, moe-fuse-gate-up, moe-fuse-qkv, "
       "moe-attention-block-sparsity; each switched by its option, the fusion "
       "passes together by `fusion`), then moe-lower-to-kernels, "
       "kernel-select-configs, kernel-plan-buffers (what `ds-opt -o x.dsb` "

@@ -47,6 +47,9 @@ struct CompilePipelineOptions
       *this, "fuse-gate-up",
       llvm::cl::desc("Run moe-fuse-gate-up (a fusion pass)"),
       llvm::cl::init(true)};
+  Option<bool> fuseQkv{*this, "fuse-qkv",
+                       llvm::cl::desc("Run moe-fuse-qkv (a fusion pass)"),
+                       llvm::cl::init(true)};
   Option<bool> attentionBlockSparsity{
       *this, "attention-block-sparsity",
       llvm::cl::desc("Run moe-attention-block-sparsity (not a fusion pass: "
@@ -55,7 +58,8 @@ struct CompilePipelineOptions
 };
 
 /// moe IR -> planned kernel IR: the optimization passes the options enable
-/// (moe-fuse-add-rms-norm, moe-fuse-gate-up, moe-attention-block-sparsity),
+/// (moe-fuse-add-rms-norm, moe-fuse-gate-up, moe-fuse-qkv,
+/// moe-attention-block-sparsity),
 /// then moe-lower-to-kernels,
 /// kernel-select-configs, kernel-plan-buffers.
 void buildCompilePipeline(mlir::OpPassManager &pm,

@@ -102,7 +102,9 @@
 #if defined(__CUDACC__)
 #define DS_GEMM_UNROLL _Pragma("unroll")
 #define DS_GEMM_UNROLL_2 _Pragma("unroll 2")
+#define DS_GEMM_NO_UNROLL _Pragma("unroll 1")
 #else
+#define DS_GEMM_NO_UNROLL
 #define DS_GEMM_UNROLL_2
 #define DS_GEMM_UNROLL
 #endif
@@ -582,6 +584,25 @@ DS_DEVICE void forEachResult(const Acc &acc, int lane, int wm0, int wn0,
   }
 }
 
+/// The out buffers of the split epilogue (moe.linear {split}): column n of
+/// the product, begin[s] <= n < begin[s + 1], is column n - begin[s] of
+/// c[s], whose rows are begin[s + 1] - begin[s] elements long. Segments
+/// past kSplit are empty (begin = N). Passed by value and indexed only
+/// with unrolled constants, so it stays in registers (no stack frame).
+template <class TC, int kSplit> struct SplitC {
+  gptr<TC> c[kSplit];
+  int begin[kSplit + 1];
+  /// Element (row, n) of the product in its out buffer.
+  DS_DEVICE gptr<TC> at(long row, int n) const {
+    gptr<TC> p = c[0] + row * (begin[1] - begin[0]) + n;
+    DS_GEMM_UNROLL
+    for (int i = 1; i < kSplit; ++i)
+      if (n >= begin[i])
+        p = c[i] + row * (begin[i + 1] - begin[i]) + (n - begin[i]);
+    return p;
+  }
+};
+
 } // namespace gemm_detail
 
 /// Static shared memory of a gemm / grouped_gemm configuration (bytes).
@@ -611,14 +632,18 @@ __host__ __device__ constexpr bool gemmSupports() {
 ///   - kSwiGLU (N even): W rows col0 / 2 + [0, BN / 2) (gate) and N / 2 +
 ///     col0 / 2 + [0, BN / 2) (up) in pairedRow order, `c` N / 2 elements a
 ///     row (columns col0 / 2 .. col0 / 2 + BN / 2 written), `bias` unused.
+///   - kSplit > 1 (not with kSwiGLU): as without it, but column n goes to
+///     `split` (its out buffers already offset to the tile's first row) and
+///     `c` is unused.
 /// Every thread of the CTA calls it.
 template <class TA, class TW, class TC, class TS, class TBias, GemmQuant kQuant,
           int BM, int BN, int BK, int kStages, int kWarpsM, int kWarpsN,
-          bool kSwiGLU = false>
+          bool kSwiGLU = false, int kSplit = 1>
 DS_DEVICE void gemmTile(gptr<const TA> a, int rowsValid, gptr<const TW> w,
                         long wBase, gptr<const TS> scales,
                         gptr<const TBias> bias, gptr<TC> c, int col0, int N,
-                        int K, int qbr, int qbc) {
+                        int K, int qbr, int qbc,
+                        gemm_detail::SplitC<TC, kSplit> split = {}) {
   using namespace gemm_detail;
   using Cfg =
       Config<TA, TW, kQuant, BM, BN, BK, kStages, kWarpsM, kWarpsN, kSwiGLU>;
@@ -627,6 +652,8 @@ DS_DEVICE void gemmTile(gptr<const TA> a, int rowsValid, gptr<const TW> w,
   static_assert(Cfg::kSharedOk, "gemm: static shared memory above 48 KiB");
   static_assert(!kSwiGLU || Cfg::kWN % 16 == 0,
                 "gemm: the SwiGLU epilogue needs warp N extents of 16 rows");
+  static_assert(kSplit >= 1 && (kSplit == 1 || !kSwiGLU),
+                "gemm: the split epilogue does not combine with SwiGLU");
 
   DS_SHARED(uint4, smem, Cfg::kSharedBytes / 16);
   sptr<TA> sA = ptr_cast<TA>(smem);
@@ -743,30 +770,89 @@ DS_DEVICE void gemmTile(gptr<const TA> a, int rowsValid, gptr<const TW> w,
     constexpr int kCChunks = kBNOut / kCE;
     constexpr int kCTotal = BM * kCChunks;
     bool vecC = ldc % kCE == 0 && aligned16(raw(c));
-    DS_GEMM_UNROLL
-    for (int it = 0; it < (kCTotal + Cfg::kThreads - 1) / Cfg::kThreads; ++it) {
+    if constexpr (kSplit > 1) {
+      // 16-byte chunks stay within one segment when every segment's width
+      // is a multiple of one.
+      vecC = true;
+      DS_GEMM_UNROLL
+      for (int s = 0; s < kSplit; ++s)
+        vecC = vecC && (split.begin[s + 1] - split.begin[s]) % kCE == 0 &&
+               aligned16(raw(split.c[s]));
+    }
+    // Element (r, col) of the CTA's C tile in c.
+    auto cAt = [&](int r, int col) -> gptr<TC> {
+      return c + long(r) * ldc + outCol0 + col;
+    };
+    // One thread's 16-byte chunk `it` of the staged tile (past the tile:
+    // nothing).
+    auto storeChunk = [&](int it) {
       int idx = tid + it * Cfg::kThreads;
       if (kCTotal % Cfg::kThreads != 0 && idx >= kCTotal)
-        break;
+        return;
       int r = idx / kCChunks, col = (idx % kCChunks) * kCE;
       if (r >= rowsValid || col >= nValid)
-        continue;
-      gptr<TC> dstRow = c + long(r) * ldc + outCol0;
+        return;
       if (vecC) {
-        st_global(ptr_cast<uint4>(dstRow + col),
+        st_global(ptr_cast<uint4>(cAt(r, col)),
                   ld_shared(ptr_cast<const uint4>(sC + r * kLd + col)));
       } else {
         DS_GEMM_UNROLL
         for (int j = 0; j < kCE; ++j)
           if (col + j < nValid)
-            st_global(dstRow + col + j, ld_shared(sC + r * kLd + col + j));
+            st_global(cAt(r, col + j), ld_shared(sC + r * kLd + col + j));
       }
+    };
+    constexpr int kChunksPerThread =
+        (kCTotal + Cfg::kThreads - 1) / Cfg::kThreads;
+    if constexpr (kSplit > 1) {
+      // One pass per segment, with that segment's buffer: no per-chunk
+      // select of the out pointer (unrolled, those made ptxas spill).
+      DS_GEMM_UNROLL
+      for (int s = 0; s < kSplit; ++s) {
+        int b0 = split.begin[s], b1 = split.begin[s + 1];
+        int lo = b0 - outCol0 > 0 ? b0 - outCol0 : 0;
+        int hi = b1 - outCol0 < nValid ? b1 - outCol0 : nValid;
+        if (lo >= hi)
+          continue;
+        gptr<TC> seg = split.c[s];
+        int width = b1 - b0, shift = outCol0 - b0;
+        DS_GEMM_NO_UNROLL
+        for (int it = 0; it < kChunksPerThread; ++it) {
+          int idx = tid + it * Cfg::kThreads;
+          if (kCTotal % Cfg::kThreads != 0 && idx >= kCTotal)
+            break;
+          int r = idx / kCChunks, col = (idx % kCChunks) * kCE;
+          if (r >= rowsValid || col + kCE <= lo || col >= hi)
+            continue;
+          // Element (r, col) of the tile is element r · width + shift + col
+          // of the segment's buffer (shift < 0 when the segment starts
+          // inside the tile; col >= lo keeps the sum in the buffer).
+          long at = long(r) * width + shift + col;
+          if (vecC) {
+            st_global(ptr_cast<uint4>(seg + at),
+                      ld_shared(ptr_cast<const uint4>(sC + r * kLd + col)));
+          } else {
+            DS_GEMM_UNROLL
+            for (int j = 0; j < kCE; ++j)
+              if (col + j >= lo && col + j < hi)
+                st_global(seg + (at + j), ld_shared(sC + r * kLd + col + j));
+          }
+        }
+      }
+    } else {
+      DS_GEMM_UNROLL
+      for (int it = 0; it < kChunksPerThread; ++it)
+        storeChunk(it);
     }
   } else {
     forEachResult<Cfg, TC>(
         acc, lane, wm0, wn0, biasAt, [&](int row, int col, float v) {
-          if (row < rowsValid && col < nValid)
-            st_global(c + long(row) * ldc + outCol0 + col, fromFloat<TC>(v));
+          if (row < rowsValid && col < nValid) {
+            if constexpr (kSplit > 1)
+              st_global(split.at(row, outCol0 + col), fromFloat<TC>(v));
+            else
+              st_global(c + long(row) * ldc + outCol0 + col, fromFloat<TC>(v));
+          }
         });
   }
 }
@@ -798,6 +884,42 @@ DS_DEVICE void gemmKernel(gptr<const TA> a, gptr<const TW> w,
   gemmTile<TA, TW, TC, TS, TBias, kQuant, BM, BN, BK, kStages, kWarpsM, kWarpsN,
            kSwiGLU>(a + row0 * K, rowsValid, w, 0, scales, bias, c + row0 * ldc,
                     col0, N, K, quantBlockRows, quantBlockCols);
+}
+
+/// kernel.gemm with the split epilogue (moe.linear {split}): c0 .. c3
+/// [M, n_s] are the columns [n0 + … + n(s-1), … + n_s) of a · wᵀ (+ bias),
+/// for the kSplit (2 to 4) segments n0, n1, n2 and N − n0 − n1 − n2 (sizes
+/// and pointers past kSplit are 0 and null). Grid, block, w, scales and
+/// bias as in gemmKernel; no out buffer aliases a, w or another.
+template <class TA, class TW, class TC, class TS, class TBias, GemmQuant kQuant,
+          int BM, int BN, int BK, int kStages, int kWarpsM, int kWarpsN,
+          int kSplit>
+DS_DEVICE void
+gemmSplitKernel(gptr<const TA> a, gptr<const TW> w, gptr<const TS> scales,
+                gptr<const TBias> bias, gptr<TC> c0, gptr<TC> c1, gptr<TC> c2,
+                gptr<TC> c3, long M, int N, int K, int n0, int n1, int n2,
+                int quantBlockRows, int quantBlockCols) {
+  static_assert(kSplit >= 2 && kSplit <= 4, "gemm: 2 to 4 split segments");
+  long row0 = long(blockIdx.x) * BM;
+  int col0 = int(blockIdx.y) * BN;
+  if (row0 >= M || col0 >= N)
+    return; // a grid larger than the formula: nothing to do, no barrier yet
+  long left = M - row0;
+  int rowsValid = left < BM ? int(left) : BM;
+  gptr<TC> cs[4] = {c0, c1, c2, c3};
+  int sizes[4] = {n0, n1, n2, 0};
+  gemm_detail::SplitC<TC, kSplit> split;
+  split.begin[0] = 0;
+  DS_GEMM_UNROLL
+  for (int s = 0; s < kSplit; ++s) {
+    int rows = s + 1 < kSplit ? sizes[s] : N - split.begin[s];
+    split.begin[s + 1] = split.begin[s] + rows;
+    split.c[s] = cs[s] + row0 * rows;
+  }
+  gemmTile<TA, TW, TC, TS, TBias, kQuant, BM, BN, BK, kStages, kWarpsM, kWarpsN,
+           false, kSplit>(a + row0 * K, rowsValid, w, 0, scales, bias,
+                          split.c[0], col0, N, K, quantBlockRows,
+                          quantBlockCols, split);
 }
 
 /// kernel.grouped_gemm: for each expert e, rows offsets[e] .. offsets[e+1]

@@ -120,7 +120,7 @@ ds::codegen::emitGemm(KernelEntry &k, const ds::KernelConfig &config) {
   const ds::Launch &launch = k.launch();
   const auto &attrs = std::get<ds::GemmAttrs>(launch.attrs);
   bool quantized = attrs.quant.has_value();
-  // a, w, scales?, bias? -> c
+  // a, w, scales?, bias? -> c (or c0, c1, ... with a split)
   size_t a = 0, w = 1, scales = 2, bias = quantized ? 3 : 2;
   size_t c = launch.operands.size();
   const ds::Dims &ad = k.buffer(a).dims, &wd = k.buffer(w).dims;
@@ -140,12 +140,37 @@ ds::codegen::emitGemm(KernelEntry &k, const ds::KernelConfig &config) {
       k.type(at), k.type(wt), k.type(ct), k.type(st), k.type(bt)};
   appendTile(k, types, attrs.quant, *t, attrs.swiglu);
   auto [qbr, qbc] = quantBlocks(k, attrs.quant);
+  KernelEntry::Arg scalesArg =
+      quantized ? KernelEntry::Arg(k.pointer(scales)) : k.text("nullptr");
+  KernelEntry::Arg biasArg =
+      attrs.bias ? KernelEntry::Arg(k.pointer(bias)) : k.text("nullptr");
+  if (!attrs.split.empty()) {
+    // One out pointer and row length per segment (the last's is N minus
+    // the others), null and 0 past them.
+    size_t parts = attrs.split.size();
+    if (parts < 2 || parts > ds::GemmAttrs::kMaxSplit || attrs.swiglu)
+      return unsupported(launch, "a split of " + std::to_string(parts) +
+                                     " segments (gemm.cuh takes 2 to 4, "
+                                     "without swiglu)");
+    types.push_back(k.i32(static_cast<int64_t>(parts)));
+    llvm::SmallVector<KernelEntry::Arg> args = {k.pointer(a), k.pointer(w),
+                                                scalesArg, biasArg};
+    for (size_t s = 0; s < ds::GemmAttrs::kMaxSplit; ++s)
+      args.push_back(s < parts ? KernelEntry::Arg(k.pointer(c + s))
+                               : k.text("nullptr"));
+    args.append({k.count(m.perToken, m.fixed), k.i32(n), k.i32(kk)});
+    for (size_t s = 0; s + 1 < ds::GemmAttrs::kMaxSplit; ++s)
+      args.push_back(k.i32(s + 1 < parts ? attrs.split[s] : 0));
+    args.append({qbr, qbc});
+    k.call("codegen/cuda/gemm.cuh", "ds::gemmSplitKernel", types, args);
+    return k.finish(kindOf("gemm_split", false, at, wt, quantized),
+                    threadsOf(config),
+                    {gridDim(m.perToken, m.fixed, t->bm),
+                     gridDim(0, (n + t->bn - 1) / t->bn), gridDim(0, 1)});
+  }
   k.call("codegen/cuda/gemm.cuh", "ds::gemmKernel", types,
-         {k.pointer(a), k.pointer(w),
-          quantized ? KernelEntry::Arg(k.pointer(scales)) : k.text("nullptr"),
-          attrs.bias ? KernelEntry::Arg(k.pointer(bias)) : k.text("nullptr"),
-          k.pointer(c), k.count(m.perToken, m.fixed), k.i32(n), k.i32(kk), qbr,
-          qbc});
+         {k.pointer(a), k.pointer(w), scalesArg, biasArg, k.pointer(c),
+          k.count(m.perToken, m.fixed), k.i32(n), k.i32(kk), qbr, qbc});
   return k.finish(kindOf("gemm", attrs.swiglu, at, wt, quantized),
                   threadsOf(config),
                   {gridDim(m.perToken, m.fixed, t->bm),

@@ -56,6 +56,25 @@ def Kernel_ConfigAttr : Kernel_Attr<"Config", "config"> {
 // EpilogueAttr
 //===----------------------------------------------------------------------===//
 
+/// The `split` of an epilogue: `[N0, N1, ...]`, empty (and not printed)
+/// when the GEMM has one out buffer.
+def Kernel_SplitParameter
+    : OptionalArrayRefParameter<"int64_t", "rows of each out buffer"> {
+  let parser = [{ [&]() -> ::mlir::FailureOr<::llvm::SmallVector<int64_t>> {
+    ::llvm::SmallVector<int64_t> rows;
+    if ($_parser.parseCommaSeparatedList(
+            ::mlir::AsmParser::Delimiter::Square,
+            [&] { return $_parser.parseInteger(rows.emplace_back()); }))
+      return ::mlir::failure();
+    return rows;
+  }() }];
+  let printer = [{
+    $_printer << '[';
+    ::llvm::interleaveComma($_self, $_printer);
+    $_printer << ']';
+  }];
+}
+
 def Kernel_EpilogueAttr : Kernel_Attr<"Epilogue", "epilogue"> {
   let summary = "What a GEMM runs on its accumulator before the store";
   let description = [{
@@ -63,7 +82,11 @@ def Kernel_EpilogueAttr : Kernel_Attr<"Epilogue", "epilogue"> {
     the `bias` operand `[N]` to every row (`kernel.gemm` only); `swiglu`
     reads the weight's rows as gate rows `[0, N/2)` then up rows
     `[N/2, N)`, rounds both products to the out buffer's element type and
-    writes their SwiGLU, `c [M, N/2]` (`moe.linear {swiglu}`). The output
+    writes their SwiGLU, `c [M, N/2]` (`moe.linear {swiglu}`). `split`
+    (`moe.linear {split}`, `kernel.gemm` only, not with `swiglu`) gives the
+    weight's rows of each of several out buffers: column `n` of the
+    product goes to the buffer of the segment holding `n`, at column `n`
+    minus the segment's start, with that buffer's row stride. The output
     cast is the out buffer's element type. Each field is a named parameter
     with a default, so `#kernel.epilogue<>` is the empty epilogue and older
     IR keeps parsing.
@@ -71,11 +94,13 @@ def Kernel_EpilogueAttr : Kernel_Attr<"Epilogue", "epilogue"> {
     ```mlir
     #kernel.epilogue<bias = true>
     #kernel.epilogue<swiglu = true>
+    #kernel.epilogue<bias = true, split = [64, 16, 16]>
     ```
   }];
   let parameters = (ins
     Moe_BoolParameter<"add the bias operand", "false">:$bias,
-    Moe_BoolParameter<"SwiGLU of the gate and up halves", "false">:$swiglu
+    Moe_BoolParameter<"SwiGLU of the gate and up halves", "false">:$swiglu,
+    Kernel_SplitParameter:$split
   );
   let assemblyFormat = "`<` struct(params) `>`";
 }

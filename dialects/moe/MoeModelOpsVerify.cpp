@@ -72,47 +72,98 @@ LogicalResult AddRMSNormOp::verify() {
 // LinearOp
 //===----------------------------------------------------------------------===//
 
+SmallVector<int64_t> LinearOp::getSegmentRows() {
+  if (std::optional<ArrayRef<int64_t>> split = getSplit())
+    return SmallVector<int64_t>(*split);
+  int64_t n = tensorType(getWeight()).getDimSize(0);
+  return {getSwiglu() ? n / 2 : n};
+}
+
+/// The `split` of a linear with weight rows `n`: two or more positive
+/// segments summing to `n`, one per result, each but the last a multiple
+/// of the quant block's rows; no swiglu.
+static LogicalResult verifySplit(LinearOp op, ArrayRef<int64_t> split,
+                                 int64_t n) {
+  if (op.getSwiglu())
+    return op.emitOpError("'split' and 'swiglu' do not combine");
+  if (split.size() < 2)
+    return op.emitOpError("'split' needs at least two segments, got ")
+           << split.size();
+  if (op->getNumResults() != split.size())
+    return op.emitOpError("'split' has ")
+           << split.size() << " segments but the op has " << op->getNumResults()
+           << " results";
+  int64_t sum = 0;
+  QuantAttr quant = op.getQuantAttr();
+  for (auto [i, rows] : llvm::enumerate(split)) {
+    if (rows < 1)
+      return op.emitOpError("'split' segment ")
+             << i << " must have at least one row, got " << rows;
+    if (quant && i + 1 < split.size() && rows % quant.getBlock()[0] != 0)
+      return op.emitOpError("'split' segment ")
+             << i << " (" << rows
+             << " rows) must be a multiple of the quant block's rows ("
+             << quant.getBlock()[0] << ") so no scale block spans two";
+    sum += rows;
+  }
+  if (sum != n)
+    return op.emitOpError("'split' segments sum to ")
+           << sum << ", but weight dim 0 (N) is " << n;
+  return success();
+}
+
 LogicalResult LinearOp::verify() {
   if (failed(
           verifyActivationMinRank(*this, "input", getInput().getType(), 1)) ||
-      failed(
-          verifyWeight(*this, "weight", getWeight().getType(), 2, "[N, K]")) ||
-      failed(
-          verifyActivationMinRank(*this, "result", getResult().getType(), 1)))
+      failed(verifyWeight(*this, "weight", getWeight().getType(), 2, "[N, K]")))
     return failure();
   RankedTensorType in = tensorType(getInput());
   RankedTensorType weight = tensorType(getWeight());
-  RankedTensorType result = tensorType(getResult());
   int64_t rank = in.getRank();
   int64_t n = weight.getDimSize(0), k = weight.getDimSize(1);
   if (failed(verifyDim(*this, "weight dim 1 (the input's last dimension K)", k,
                        in.getDimSize(rank - 1))))
     return failure();
-  if (result.getRank() != rank)
-    return emitOpError("result must have the input's rank ")
-           << rank << ", got " << result;
-  for (int64_t i = 0; i + 1 < rank; ++i)
-    if (failed(verifyDim(*this, "result dim " + Twine(i), result.getDimSize(i),
-                         in.getDimSize(i))))
+  std::optional<ArrayRef<int64_t>> split = getSplit();
+  if (split) {
+    if (failed(verifySplit(*this, *split, n)))
       return failure();
+  } else if (getNumResults() != 1) {
+    return emitOpError("has ")
+           << getNumResults() << " results; only a 'split' linear has more "
+           << "than one";
+  }
   if (getSwiglu()) {
     if (failed(verifySwiGLUWeight(*this, "weight dim 0", n, getQuantAttr())))
       return failure();
     if (getBias())
       return emitOpError("'swiglu' takes no bias");
-    if (failed(verifyDim(*this,
-                         "result's last dimension (half of weight dim 0, I)",
-                         result.getDimSize(rank - 1), n / 2)))
-      return failure();
-  } else if (failed(verifyDim(*this,
-                              "result's last dimension (weight dim 0, N)",
-                              result.getDimSize(rank - 1), n))) {
-    return failure();
   }
-  if (result.getElementType() != in.getElementType())
-    return emitOpError("result element type ")
-           << result.getElementType() << " must match the input's "
-           << in.getElementType();
+  SmallVector<int64_t> segments = getSegmentRows();
+  for (auto [i, value] : llvm::enumerate(getResults())) {
+    std::string name = split ? "result " + std::to_string(i) : "result";
+    if (failed(verifyActivationMinRank(*this, name, value.getType(), 1)))
+      return failure();
+    RankedTensorType result = tensorType(value);
+    if (result.getRank() != rank)
+      return emitOpError() << name << " must have the input's rank " << rank
+                           << ", got " << result;
+    for (int64_t d = 0; d + 1 < rank; ++d)
+      if (failed(verifyDim(*this, name + " dim " + Twine(d),
+                           result.getDimSize(d), in.getDimSize(d))))
+        return failure();
+    StringRef last = split         ? "'s last dimension (its 'split' segment)"
+                     : getSwiglu() ? "'s last dimension (half of weight dim "
+                                     "0, I)"
+                                   : "'s last dimension (weight dim 0, N)";
+    if (failed(verifyDim(*this, Twine(name) + last, result.getDimSize(rank - 1),
+                         segments[i])))
+      return failure();
+    if (result.getElementType() != in.getElementType())
+      return emitOpError() << name << " element type "
+                           << result.getElementType()
+                           << " must match the input's " << in.getElementType();
+  }
   if (Value bias = getBias()) {
     if (failed(verifyWeight(*this, "bias", bias.getType(), 1, "[N]")) ||
         failed(verifyDim(*this, "bias size (N)", tensorType(bias).getDimSize(0),

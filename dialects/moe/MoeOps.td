@@ -229,6 +229,18 @@ def Moe_LinearOp : Moe_Op<"linear", [Pure, AttrSizedOperandSegments]> {
     `moe.linear` pair and `moe.swiglu` compute it. A quantized weight's
     `I` is a multiple of `block[0]`, so no scale block holds both halves.
 
+    With `split = array<i64: N0, N1, ...>` (two or more positive sizes
+    summing to `N`; `moe-fuse-qkv`) the op is several projections of one
+    input: `weight` `[N, K]` (and `bias` `[N]`) hold the segments' rows one
+    after another, and the op has one result per segment, result `i` being
+    `[..., Ni]`, bit for bit what a `moe.linear` over rows
+    `[N0 + … + N(i-1), … + Ni)` computes (every output element is
+    accumulated on its own, in increasing k, so the join changes no
+    rounding). A quantized weight's segments, all but the last, are
+    multiples of `block[0]` rows, so no scale block holds two segments.
+    `split` and `swiglu` do not combine. Without `split` the op has one
+    result.
+
     ```mlir
     %y = moe.linear %x, %w : tensor<?x64xbf16>, tensor<128x64xbf16> -> tensor<?x128xbf16>
     %q = moe.linear %x, %wq scales(%s : tensor<12x56xf32>)
@@ -236,6 +248,9 @@ def Moe_LinearOp : Moe_Op<"linear", [Pure, AttrSizedOperandSegments]> {
         : tensor<?x7168xbf16>, tensor<1536x7168xf8E4M3FN> -> tensor<?x1536xbf16>
     %h = moe.linear %x, %wgu {swiglu}
         : tensor<?x64xbf16>, tensor<192x64xbf16> -> tensor<?x96xbf16>
+    %q, %k, %v = moe.linear %x, %wqkv {split = array<i64: 64, 16, 16>}
+        : tensor<?x64xbf16>, tensor<96x64xbf16>
+        -> tensor<?x64xbf16>, tensor<?x16xbf16>, tensor<?x16xbf16>
     ```
   }];
   let arguments = (ins
@@ -244,14 +259,19 @@ def Moe_LinearOp : Moe_Op<"linear", [Pure, AttrSizedOperandSegments]> {
     Optional<Moe_FloatTensor>:$scales,
     Optional<Moe_FloatTensor>:$bias,
     OptionalAttr<Moe_QuantAttr>:$quant,
-    UnitAttr:$swiglu
+    UnitAttr:$swiglu,
+    OptionalAttr<DenseI64ArrayAttr>:$split
   );
-  let results = (outs Moe_FloatTensor:$result);
+  let results = (outs Variadic<Moe_FloatTensor>:$results);
   let assemblyFormat = [{
     $input `,` $weight
     (`scales` `(` $scales^ `:` type($scales) `)`)?
     (`bias` `(` $bias^ `:` type($bias) `)`)?
-    attr-dict `:` type($input) `,` type($weight) `->` type($result)
+    attr-dict `:` type($input) `,` type($weight) `->` type($results)
+  }];
+  let extraClassDeclaration = [{
+    /// The rows of each result: `split`, or the weight's N.
+    ::llvm::SmallVector<int64_t> getSegmentRows();
   }];
   let hasVerifier = 1;
   let hasCanonicalizer = 1;

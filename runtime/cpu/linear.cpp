@@ -6,6 +6,8 @@
 
 #include "detail.h"
 
+#include <algorithm>
+
 namespace ds::cpu {
 
 using namespace detail;
@@ -46,6 +48,52 @@ Expected<Tensor> linear(const Tensor &x, const Tensor &weight,
   gemm(x.f().data(), m, k, w.data(), n, bias ? bias->f().data() : nullptr, out,
        y.data());
   return Tensor::floats(out, std::move(shape), std::move(y));
+}
+
+Expected<std::vector<Tensor>>
+linearSplit(const Tensor &x, const Tensor &weight, const Tensor *scales,
+            const Tensor *bias, const std::optional<Quant> &quant,
+            const std::vector<int64_t> &split, DType out) {
+  const char *op = "moe.linear";
+  if (split.empty())
+    return operandError(op, "split", "needs at least one segment");
+  int64_t sum = 0;
+  for (size_t i = 0; i < split.size(); ++i) {
+    if (split[i] < 1)
+      return operandError(op, "split",
+                          cat("segment ", i,
+                              " must have at least one row, "
+                              "got ",
+                              split[i]));
+    if (quant && i + 1 < split.size() && split[i] % quant->blockRows != 0)
+      return operandError(op, "split",
+                          cat("segment ", i, " (", split[i],
+                              " rows) is not a multiple of the quant block's ",
+                              quant->blockRows, " rows"));
+    sum += split[i];
+  }
+  Expected<Tensor> y = linear(x, weight, scales, bias, quant, out);
+  if (!y)
+    return y.status();
+  int64_t n = y->dim(-1);
+  if (sum != n)
+    return operandError(
+        op, "split",
+        cat("segments sum to ", sum, ", but the weight has ", n, " rows"));
+  int64_t rows = n == 0 ? 0 : y->numel() / n;
+  const std::vector<float> &v = y->f();
+  std::vector<Tensor> results;
+  int64_t col0 = 0;
+  for (int64_t cols : split) {
+    Shape shape = y->shape();
+    shape.back() = cols;
+    std::vector<float> part(static_cast<size_t>(rows * cols));
+    for (int64_t r = 0; r < rows; ++r)
+      std::copy_n(v.begin() + r * n + col0, cols, part.begin() + r * cols);
+    results.push_back(Tensor::floats(out, std::move(shape), std::move(part)));
+    col0 += cols;
+  }
+  return results;
 }
 
 Expected<Tensor> groupedMatmul(const Tensor &rows, const Tensor &weight,

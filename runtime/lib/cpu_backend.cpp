@@ -426,6 +426,9 @@ private:
         if (a.swiglu)
           return one(
               cpu::linearSwiGLU(*in[0], *in[1], scales, a.quant, out(l)));
+        if (!a.split.empty())
+          return cpu::linearSplit(*in[0], *in[1], scales, bias, a.quant,
+                                  a.split, out(l));
         return one(cpu::linear(*in[0], *in[1], scales, bias, a.quant, out(l)));
       }
       case OpKind::GroupedGemm: {

@@ -146,7 +146,8 @@ public:
       GemmAttrs r;
       r.bias = a->bias();
       r.swiglu = a->swiglu();
-      if (!quant(a->quant(), r.quant, at + ".quant"))
+      if (!quant(a->quant(), r.quant, at + ".quant") ||
+          !list(a->split(), r.split, GemmAttrs::kMaxSplit, at + ".split"))
         return false;
       out = r;
       return true;

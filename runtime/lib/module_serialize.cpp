@@ -62,7 +62,8 @@ public:
     switch (static_cast<OpKind>(attrs.index())) {
     case OpKind::Gemm: {
       const auto &a = std::get<GemmAttrs>(attrs);
-      o = fb::CreateGemmAttrs(B, quant(a.quant), a.bias, a.swiglu).Union();
+      o = fb::CreateGemmAttrs(B, quant(a.quant), a.bias, a.swiglu, vec(a.split))
+              .Union();
       break;
     }
     case OpKind::GroupedGemm: {

@@ -537,11 +537,38 @@ private:
     return Status::success();
   }
 
+  /// A split GEMM's segments over the weight's `n` rows: 2 to
+  /// GemmAttrs::kMaxSplit positive sizes summing to n, all but the last a
+  /// multiple of the quant block's rows; not with swiglu.
+  static Status splitRows(const LaunchCheck &c, const GemmAttrs &a, int64_t n) {
+    if (a.swiglu)
+      return c.error("attrs.split: a swiglu GEMM takes no split");
+    if (a.split.size() < 2 || a.split.size() > GemmAttrs::kMaxSplit)
+      return c.error(cat("attrs.split: ", a.split.size(),
+                         " segments, expected 2 to ", GemmAttrs::kMaxSplit));
+    int64_t sum = 0;
+    for (size_t i = 0; i < a.split.size(); ++i) {
+      int64_t rows = a.split[i];
+      if (rows < 1 || rows > n)
+        return c.error(cat("attrs.split[", i, "]: ", rows,
+                           " rows is outside [1, ", n, "]"));
+      if (a.quant && i + 1 < a.split.size() && rows % a.quant->blockRows != 0)
+        return c.error(cat("attrs.split[", i, "]: ", rows,
+                           " rows is not a multiple of the quant block's ",
+                           a.quant->blockRows, " rows"));
+      sum += rows;
+    }
+    if (sum != n)
+      return c.error(cat("attrs.split: the segments sum to ", sum,
+                         ", not the weight's ", n, " rows"));
+    return Status::success();
+  }
+
   static Status gemm(const LaunchCheck &c, const GemmAttrs &a) {
     if (a.swiglu && a.bias)
       return c.error("attrs: a swiglu GEMM takes no bias");
     size_t n = 2 + (a.quant ? 1 : 0) + (a.bias ? 1 : 0);
-    if (Status s = c.counts(n, 1); !s.ok())
+    if (Status s = c.counts(n, a.split.empty() ? 1 : a.split.size()); !s.ok())
       return s;
     std::optional<size_t> scales;
     if (a.quant)
@@ -569,6 +596,18 @@ private:
       if (Status s = swigluRows(c, a.quant, w.dims[0].size); !s.ok())
         return s;
       out.back() = Dim::fixed(w.dims[0].size / 2);
+    }
+    if (!a.split.empty()) {
+      if (Status s = splitRows(c, a, w.dims[0].size); !s.ok())
+        return s;
+      for (size_t r = 0; r < a.split.size(); ++r) {
+        out.back() = Dim::fixed(a.split[r]);
+        if (Status s = c.floatRes(r); !s.ok())
+          return s;
+        if (Status s = c.sameDims(c.resultName(r), c.result(r), out); !s.ok())
+          return s;
+      }
+      return Status::success();
     }
     if (Status s = c.floatRes(0); !s.ok())
       return s;

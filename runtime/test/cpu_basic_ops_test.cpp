@@ -253,6 +253,90 @@ TEST(CpuLinear, ThreadedMatchesSingleRows) {
   }
 }
 
+TEST(CpuLinear, SplitMatchesSeparateLinears) {
+  // A [N0 + N1 + N2, K] weight with its [N] bias (moe-fuse-qkv's join):
+  // result i holds exactly the bits of linear() over segment i's rows, for
+  // a rank-3 bf16 input.
+  const int64_t k = 40;
+  const std::vector<int64_t> split = {24, 8, 16};
+  const int64_t n = 48;
+  uint32_t state = 777;
+  auto next = [&] {
+    state = state * 1664525u + 1013904223u;
+    return static_cast<float>(state >> 8) / 16777216.0f - 0.5f;
+  };
+  std::vector<float> xs(5 * 3 * k), ws(n * k), bs(n);
+  for (std::vector<float> *v : {&xs, &ws, &bs})
+    for (float &f : *v)
+      f = next();
+  Tensor x = Tensor::floats(DType::BF16, {5, 3, k}, xs);
+  Tensor w = Tensor::floats(DType::BF16, {n, k}, ws);
+  Tensor b = Tensor::floats(DType::BF16, {n}, bs);
+  Expected<std::vector<Tensor>> parts =
+      linearSplit(x, w, nullptr, &b, std::nullopt, split, DType::BF16);
+  ASSERT_TRUE(parts) << parts.message();
+  ASSERT_EQ(parts->size(), 3u);
+  int64_t row0 = 0;
+  for (size_t i = 0; i < split.size(); ++i) {
+    int64_t rows = split[i];
+    Tensor wi =
+        Tensor::floats(DType::BF16, {rows, k},
+                       std::vector<float>(w.f().begin() + row0 * k,
+                                          w.f().begin() + (row0 + rows) * k));
+    Tensor bi = Tensor::floats(
+        DType::BF16, {rows},
+        std::vector<float>(b.f().begin() + row0, b.f().begin() + row0 + rows));
+    Expected<Tensor> one =
+        linear(x, wi, nullptr, &bi, std::nullopt, DType::BF16);
+    ASSERT_TRUE(one) << one.message();
+    EXPECT_EQ((*parts)[i].shape(), (Shape{5, 3, rows}));
+    EXPECT_EQ((*parts)[i].encode(), one->encode()) << i;
+    row0 += rows;
+  }
+  EXPECT_ERROR(
+      linearSplit(x, w, nullptr, &b, std::nullopt, {24, 8, 8}, DType::BF16),
+      "moe.linear: operand 'split' segments sum to 40, but the "
+      "weight has 48 rows");
+  EXPECT_ERROR(
+      linearSplit(x, w, nullptr, &b, std::nullopt, {48, 0}, DType::BF16),
+      "segment 1 must have at least one row, got 0");
+}
+
+TEST(CpuLinear, SplitFp8KeepsScaleBlocks) {
+  // The N = 5, block [2, 3] weight of Fp8SmallRaggedBlocks split [4, 1]:
+  // segment 0 is scale rows 0-1, segment 1 scale row 2; each result equals
+  // linear() of its rows with its scale rows. A segment of 3 rows would
+  // straddle a scale block.
+  const int64_t k = 7;
+  std::vector<float> q(5 * k, 1.0f);
+  q[4 * k + 6] = -0.5f;
+  std::vector<float> s;
+  for (int i = 0; i < 9; ++i)
+    s.push_back(std::ldexp(1.0f, i));
+  Quant quant{QuantScheme::FP8E4M3, 2, 3};
+  Tensor x = Tensor::floats(DType::F32, {2, k},
+                            {1, 2, 3, 4, 5, 6, 7, -1, 0, 1, 0, -1, 2, 0.5});
+  Tensor wq = Tensor::floats(DType::F8E4M3, {5, k}, q);
+  Tensor scales = f32({3, 3}, s);
+  Expected<std::vector<Tensor>> parts =
+      linearSplit(x, wq, &scales, nullptr, quant, {4, 1}, DType::F32);
+  ASSERT_TRUE(parts) << parts.message();
+  Tensor w0 = Tensor::floats(DType::F8E4M3, {4, k},
+                             std::vector<float>(q.begin(), q.begin() + 4 * k));
+  Tensor s0 = f32({2, 3}, std::vector<float>(s.begin(), s.begin() + 6));
+  Tensor w1 = Tensor::floats(DType::F8E4M3, {1, k},
+                             std::vector<float>(q.begin() + 4 * k, q.end()));
+  Tensor s1 = f32({1, 3}, std::vector<float>(s.begin() + 6, s.end()));
+  Expected<Tensor> y0 = linear(x, w0, &s0, nullptr, quant, DType::F32);
+  Expected<Tensor> y1 = linear(x, w1, &s1, nullptr, quant, DType::F32);
+  ASSERT_TRUE(y0 && y1);
+  EXPECT_EQ((*parts)[0].f(), y0->f());
+  EXPECT_EQ((*parts)[1].f(), y1->f());
+  EXPECT_ERROR(linearSplit(x, wq, &scales, nullptr, quant, {3, 2}, DType::F32),
+               "segment 0 (3 rows) is not a multiple of the quant block's 2 "
+               "rows");
+}
+
 //===----------------------------------------------------------------------===//
 // swiglu, sigmoid_gate
 //===----------------------------------------------------------------------===//

@@ -187,6 +187,26 @@ inline Module sampleModule() {
   return m;
 }
 
+/// The sample module with a second entry "split": x [T, 8] BF16 -> one gemm
+/// over proj.weight [16, 8] + proj.bias whose split epilogue writes q
+/// [T, 10] and k [T, 6] (moe.linear {split = [10, 6]}).
+inline Module splitGemmModule() {
+  Module m = sampleModule();
+  EntryBuilder e(m, "split");
+  uint32_t x = e.input("x", DType::BF16, tokenDims(1, {8}));
+  uint32_t w = e.weight("proj.weight", DType::BF16, {16, 8});
+  uint32_t b = e.weight("proj.bias", DType::BF16, {16});
+  uint32_t q = e.arena("q", DType::BF16, tokenDims(1, {10}));
+  uint32_t k = e.arena("k", DType::BF16, tokenDims(1, {6}));
+  GemmAttrs attrs{std::nullopt, true};
+  attrs.split = {10, 6};
+  e.launch(attrs, {x, w, b}, {q, k}, "split.mlir:2:3");
+  e.output("q", q);
+  e.output("k", k);
+  e.finish();
+  return m;
+}
+
 /// A module with one launch of most op kinds: embedding -> router ->
 /// dispatch -> grouped_gemm (fp8, stacked weights e.*.w / e.*.s) -> combine;
 /// rope and attention on a view of the result; a fill and a copy into a box.

@@ -130,6 +130,69 @@ TEST(Module, RoundTripIsExact) {
   EXPECT_EQ(e.buffers[7].kind, BufferKind::View);
 }
 
+TEST(Module, SplitGemmRoundTrip) {
+  Module m = splitGemmModule();
+  Status ok = verifyModule(m);
+  ASSERT_TRUE(ok.ok()) << ok.message();
+  std::vector<uint8_t> bytes = bytesOf(m);
+  Expected<Module> parsed = parseModule(bytes.data(), bytes.size());
+  ASSERT_TRUE(parsed.ok()) << parsed.message();
+  EXPECT_EQ(bytesOf(*parsed), bytes);
+  const Launch &l = parsed->entries[1].program[0];
+  const auto &a = std::get<GemmAttrs>(l.attrs);
+  EXPECT_EQ(a.split, (std::vector<int64_t>{10, 6}));
+  EXPECT_TRUE(a.bias);
+  EXPECT_EQ(l.results.size(), 2u);
+  // A plain gemm keeps no split.
+  EXPECT_TRUE(
+      std::get<GemmAttrs>(parsed->entries[0].program[1].attrs).split.empty());
+}
+
+TEST(ModuleReject, BadSplit) {
+  auto error = [](const std::function<void(GemmAttrs &, Launch &)> &mutate) {
+    Module m = splitGemmModule();
+    Launch &l = m.entries[1].program[0];
+    mutate(std::get<GemmAttrs>(l.attrs), l);
+    Status direct = verifyModule(m);
+    EXPECT_FALSE(direct.ok());
+    std::vector<uint8_t> bytes = serializeModuleUnverified(m);
+    Expected<Module> parsed = parseModule(bytes.data(), bytes.size());
+    EXPECT_FALSE(parsed.ok());
+    return std::make_pair(direct.message(), parsed.message());
+  };
+  const std::string at = "entries[1]: program[0] (gemm at split.mlir:2:3): ";
+  auto [sum, sumParsed] = error([](GemmAttrs &a, Launch &) {
+    a.split = {10, 5};
+  });
+  EXPECT_EQ(sum, at + "attrs.split: the segments sum to 15, not the "
+                      "weight's 16 rows");
+  EXPECT_EQ(sumParsed, sum);
+  auto [zero, zeroParsed] = error([](GemmAttrs &a, Launch &) {
+    a.split = {16, 0};
+  });
+  EXPECT_EQ(zero, at + "attrs.split[1]: 0 rows is outside [1, 16]");
+  auto [swiglu, swigluParsed] = error([](GemmAttrs &a, Launch &l) {
+    a.bias = false;
+    a.swiglu = true;
+    l.operands.pop_back();
+  });
+  EXPECT_EQ(swiglu, at + "attrs.split: a swiglu GEMM takes no split");
+  auto [results, resultsParsed] =
+      error([](GemmAttrs &, Launch &l) { l.results.pop_back(); });
+  EXPECT_EQ(results, at + "expected 2 results, got 1");
+  // More segments than gemm.cuh's out pointers: the verifier counts them,
+  // the parser refuses the list before reading it.
+  auto [many, manyParsed] = error([](GemmAttrs &a, Launch &l) {
+    a.split = {4, 4, 4, 2, 2};
+    l.results = {l.results[0], l.results[1], l.results[1], l.results[1],
+                 l.results[1]};
+  });
+  EXPECT_EQ(many, at + "attrs.split: 5 segments, expected 2 to 4");
+  EXPECT_NE(manyParsed.find("attrs.split: 5 elements, more than 4"),
+            std::string::npos)
+      << manyParsed;
+}
+
 TEST(Module, NoPassRecordsLoads) {
   // A module written before the record existed has no `passes`: it loads
   // with none, and an empty list is written as no field at all.

@@ -123,6 +123,47 @@ TEST(CpuBackend, SampleMatchesReferenceOps) {
   }
 }
 
+TEST(CpuBackend, SplitGemmMatchesSeparateLinears) {
+  // One gemm whose split epilogue writes q and k: each the bits of
+  // cpu::linear over its rows of proj.weight and proj.bias.
+  Sample w;
+  std::unique_ptr<Session> s = open(splitGemmModule());
+  ASSERT_TRUE(s);
+  Status bound = s->bindWeights(w.path);
+  ASSERT_TRUE(bound.ok()) << bound.message();
+  const cpu::Tensor &pw = w.weights.at("proj.weight");
+  const cpu::Tensor &pb = w.weights.at("proj.bias");
+  auto rowsOf = [](const cpu::Tensor &t, int64_t begin, int64_t n,
+                   int64_t cols) {
+    cpu::Shape shape = t.shape();
+    shape[0] = n;
+    return cpu::Tensor::floats(
+        t.dtype(), shape,
+        std::vector<float>(t.f().begin() + begin * cols,
+                           t.f().begin() + (begin + n) * cols));
+  };
+  for (int64_t t : {1, 7}) {
+    cpu::Tensor x = randomTensor(DType::BF16, {t, 8}, 40 + t);
+    Expected<const EntryPoint *> e = s->entry("split");
+    ASSERT_TRUE(e.ok());
+    Status run = s->run(**e, {x});
+    ASSERT_TRUE(run.ok()) << run.message();
+    int64_t row0 = 0;
+    for (auto [name, rows] : {std::pair<const char *, int64_t>{"q", 10},
+                              std::pair<const char *, int64_t>{"k", 6}}) {
+      cpu::Tensor wi = rowsOf(pw, row0, rows, 8);
+      cpu::Tensor bi = rowsOf(pb, row0, rows, 1);
+      cpu::Tensor y =
+          *cpu::linear(x, wi, nullptr, &bi, std::nullopt, DType::BF16);
+      const OutputTensor *o = output(*s, name);
+      ASSERT_TRUE(o) << name;
+      EXPECT_EQ(o->shape, (cpu::Shape{t, rows}));
+      EXPECT_EQ(o->bytes, y.encode()) << name << " at T = " << t;
+      row0 += rows;
+    }
+  }
+}
+
 TEST(CpuBackend, MoeChainMatchesReferenceOps) {
   // embedding -> router -> dispatch -> grouped_gemm (fp8) -> swiglu-free
   // combine; rope + attention on a view; fill + concat-style copies.

@@ -1,5 +1,5 @@
 // The ds-compile pipeline (moe-fuse-add-rms-norm, moe-fuse-gate-up,
-// moe-attention-block-sparsity, then moe-lower-to-kernels,
+// moe-fuse-qkv, moe-attention-block-sparsity, then moe-lower-to-kernels,
 // kernel-select-configs, kernel-plan-buffers) as a pass pipeline, on a small
 // bf16 decoder layer that lowers to one launch of every kernel op kind (12):
 // embedding, norm, gemm,
@@ -13,20 +13,24 @@
 // plan at the module's moe.max_tokens (256). moe-fuse-add-rms-norm folds the
 // one add feeding a norm (%y2 into the final norm; the post-attention norm is
 // an add_rms_norm already), moe-fuse-gate-up the experts' gate and up grouped
-// GEMMs and their swiglu into one grouped GEMM, and
+// GEMMs and their swiglu into one grouped GEMM, moe-fuse-qkv the q, k and v
+// projections of the normed input into one GEMM with a split epilogue (two
+// gemm launches fewer; it writes the same three buffers), and
 // moe-attention-block-sparsity finds no window to mark (the layer is global);
-// each records what it did: 24 launches (27 unfused), 28 buffers, the peak
+// each records what it did: 22 launches (27 unfused), 28 buffers, the peak
 // the unfused one's (the add's slot is reused by the norm's sum; the gate and
 // up outputs are not live at the peak), the naive sum 256 bytes per token
 // smaller (the gate and up outputs, bf16 [T x 2, 32] each, are gone: the
-// fused GEMM writes the swiglu output).
+// fused GEMM writes the swiglu output; q, k and v are written as before).
 // RUN: ds-opt %s --ds-compile | FileCheck %s --check-prefix=DEFAULT
 // RUN: ds-opt %s --ds-compile | %python %S/Inputs/planned_summary.py | FileCheck %s --check-prefix=COUNT
-// DEFAULT-LABEL: module attributes {kernel.target = "sm_90a", moe.max_tokens = 256 : i64, moe.passes = [{name = "moe-fuse-add-rms-norm", statistics = {"chains-fused" = 1 : i64}}, {name = "moe-fuse-gate-up", statistics = {"grouped-pairs-fused" = 1 : i64, "linear-pairs-fused" = 0 : i64}}, {name = "moe-attention-block-sparsity", statistics = {"windowed-layers-marked" = 0 : i64}}]}
+// DEFAULT-LABEL: module attributes {kernel.target = "sm_90a", moe.max_tokens = 256 : i64, moe.passes = [{name = "moe-fuse-add-rms-norm", statistics = {"chains-fused" = 1 : i64}}, {name = "moe-fuse-gate-up", statistics = {"grouped-pairs-fused" = 1 : i64, "linear-pairs-fused" = 0 : i64}}, {name = "moe-fuse-qkv", statistics = {"groups-fused" = 1 : i64, "linears-fused" = 3 : i64}}, {name = "moe-attention-block-sparsity", statistics = {"windowed-layers-marked" = 0 : i64}}]}
 // DEFAULT-LABEL: func.func @forward
 // DEFAULT-SAME: kernel.plan = #kernel.plan<max_tokens = 256, peak_bytes = 196608, naive_bytes = 897280>
 // DEFAULT: kernel.embedding {{.*}}{config = [#kernel.config<max_tokens = 1, variant = "rowwise"
-// DEFAULT: kernel.gemm {{.*}}{config = [#kernel.config<max_tokens = 1, variant = "mma_sync", tile = [16, 64, 32], stages = 4, warps = 4, cluster = [1, 1]>
+// q, k and v (n = 64 + 32 + 32): one GEMM writing three buffers.
+// DEFAULT: kernel.gemm ins(%{{.*}} : memref<?x64xbf16>, memref<128x64xbf16>) outs(%{{.*}}, %{{.*}}, %{{.*}} : memref<?x64xbf16>, memref<?x32xbf16>, memref<?x32xbf16>) {config = [#kernel.config<max_tokens = 1, variant = "mma_sync", tile = [16, 128, 32], stages = 4, warps = 4, cluster = [1, 1]>
+// DEFAULT-SAME: epilogue = #kernel.epilogue<split = [64, 32, 32]>
 // DEFAULT: kernel.attention {{.*}}{config = [#kernel.config<max_tokens = 1, variant = "mma_sync_fa"
 // DEFAULT: kernel.dispatch {{.*}}{config = [#kernel.config<max_tokens = 1, variant = "dispatch"
 // DEFAULT: kernel.grouped_gemm {{.*}}{config = [#kernel.config<max_tokens = 1, variant = "mma_sync"{{.*}}epilogue = #kernel.epilogue<swiglu = true>
@@ -34,7 +38,7 @@
 // The lm_head (n = 128, k = 64): seven buckets, T <= 1 .. 4096 and any.
 // DEFAULT: kernel.gemm ins(%{{.*}} : memref<?x64xbf16>, memref<128x64xbf16>)
 // DEFAULT-SAME: {config = [#kernel.config<max_tokens = 1, variant = "mma_sync", {{.*}}, #kernel.config<max_tokens = 16, {{.*}}, #kernel.config<max_tokens = 64, {{.*}}, #kernel.config<max_tokens = 256, {{.*}}, #kernel.config<max_tokens = 1024, {{.*}}, #kernel.config<max_tokens = 4096, {{.*}}, #kernel.config<max_tokens = 0, variant = "mma_sync", tile = [128, 128, 32], stages = 3, warps = 8{{.*}}>], epilogue
-// COUNT: @forward: 24 launches (24 with configs ending unbounded) 12 kinds, 28 buffers (28 with offsets)
+// COUNT: @forward: 22 launches (22 with configs ending unbounded) 12 kinds, 28 buffers (28 with offsets)
 
 // The options: target and max-tokens (which wins over moe.max_tokens). The
 // plan is linear in T: 768 bytes per token at the peak in both cases; the
@@ -42,7 +46,7 @@
 // rounded as its slot is).
 // RUN: ds-opt %s --ds-compile="target=sm_80 max-tokens=64" | FileCheck %s --check-prefix=SM80
 // RUN: ds-opt %s --ds-compile="target=sm_80 max-tokens=64" | %python %S/Inputs/planned_summary.py | FileCheck %s --check-prefix=COUNT
-// SM80-LABEL: module attributes {kernel.target = "sm_80", moe.max_tokens = 256 : i64, moe.passes = [{name = "moe-fuse-add-rms-norm", statistics = {"chains-fused" = 1 : i64}}, {name = "moe-fuse-gate-up", statistics = {"grouped-pairs-fused" = 1 : i64, "linear-pairs-fused" = 0 : i64}}, {name = "moe-attention-block-sparsity", statistics = {"windowed-layers-marked" = 0 : i64}}]}
+// SM80-LABEL: module attributes {kernel.target = "sm_80", moe.max_tokens = 256 : i64, moe.passes = [{name = "moe-fuse-add-rms-norm", statistics = {"chains-fused" = 1 : i64}}, {name = "moe-fuse-gate-up", statistics = {"grouped-pairs-fused" = 1 : i64, "linear-pairs-fused" = 0 : i64}}, {name = "moe-fuse-qkv", statistics = {"groups-fused" = 1 : i64, "linears-fused" = 3 : i64}}, {name = "moe-attention-block-sparsity", statistics = {"windowed-layers-marked" = 0 : i64}}]}
 // SM80-LABEL: func.func @forward
 // SM80-SAME: kernel.plan = #kernel.plan<max_tokens = 64, peak_bytes = 49152, naive_bytes = 224512>
 // SM80: kernel.gemm {{.*}}{config = [#kernel.config<max_tokens = 1, variant = "mma_sync"
@@ -51,7 +55,7 @@
 // heuristics on the lm_head only; the other launches keep theirs.
 // RUN: ds-opt %s --ds-compile=tuning-table=%S/Inputs/tuning-table.json | FileCheck %s --check-prefix=TABLE
 // RUN: ds-opt %s --ds-compile=tuning-table=%S/Inputs/tuning-table.json | %python %S/Inputs/planned_summary.py | FileCheck %s --check-prefix=COUNT
-// TABLE-LABEL: module attributes {kernel.target = "sm_90a", moe.max_tokens = 256 : i64, moe.passes = [{name = "moe-fuse-add-rms-norm", statistics = {"chains-fused" = 1 : i64}}, {name = "moe-fuse-gate-up", statistics = {"grouped-pairs-fused" = 1 : i64, "linear-pairs-fused" = 0 : i64}}, {name = "moe-attention-block-sparsity", statistics = {"windowed-layers-marked" = 0 : i64}}]}
+// TABLE-LABEL: module attributes {kernel.target = "sm_90a", moe.max_tokens = 256 : i64, moe.passes = [{name = "moe-fuse-add-rms-norm", statistics = {"chains-fused" = 1 : i64}}, {name = "moe-fuse-gate-up", statistics = {"grouped-pairs-fused" = 1 : i64, "linear-pairs-fused" = 0 : i64}}, {name = "moe-fuse-qkv", statistics = {"groups-fused" = 1 : i64, "linears-fused" = 3 : i64}}, {name = "moe-attention-block-sparsity", statistics = {"windowed-layers-marked" = 0 : i64}}]}
 // TABLE-LABEL: func.func @forward
 // TABLE-SAME: kernel.plan = #kernel.plan<max_tokens = 256, peak_bytes = 196608, naive_bytes = 897280>
 // TABLE: kernel.gemm ins(%{{.*}} : memref<?x64xbf16>, memref<64x64xbf16>) {{.*}}variant = "mma_sync", tile = [16, 64, 32], stages = 4
@@ -68,21 +72,23 @@
 // launches (the add feeding the final norm is back, and the two grouped GEMMs
 // with their swiglu), the plan 962816 naive bytes; the record holds
 // moe-attention-block-sparsity alone, which is not a fusion pass. Each fusion
-// pass's own switch brings back its part: fuse-add-rms-norm=false 25 launches,
-// fuse-gate-up=false 26; an explicit fusion=true is the default, fusion=false
+// pass's own switch brings back its part: fuse-add-rms-norm=false 23 launches,
+// fuse-gate-up=false 24, fuse-qkv=false 24; an explicit fusion=true is the default, fusion=false
 // wins over a pass's own true. A bad value is an error naming the option.
 // RUN: ds-opt %s --ds-compile=fusion=false | FileCheck %s --check-prefix=OFF
 // RUN: ds-opt %s --ds-compile=fusion=false | %python %S/Inputs/planned_summary.py | FileCheck %s --check-prefix=OFF-COUNT
-// RUN: ds-opt %s "--ds-compile=fusion=false fuse-add-rms-norm=true fuse-gate-up=true" | %python %S/Inputs/planned_summary.py | FileCheck %s --check-prefix=OFF-COUNT
+// RUN: ds-opt %s "--ds-compile=fusion=false fuse-add-rms-norm=true fuse-gate-up=true fuse-qkv=true" | %python %S/Inputs/planned_summary.py | FileCheck %s --check-prefix=OFF-COUNT
 // RUN: ds-opt %s --ds-compile=fuse-add-rms-norm=false | %python %S/Inputs/planned_summary.py | FileCheck %s --check-prefix=NO-NORM-COUNT
 // RUN: ds-opt %s --ds-compile=fuse-gate-up=false | %python %S/Inputs/planned_summary.py | FileCheck %s --check-prefix=NO-GATE-UP-COUNT
+// RUN: ds-opt %s --ds-compile=fuse-qkv=false | %python %S/Inputs/planned_summary.py | FileCheck %s --check-prefix=NO-QKV-COUNT
 // RUN: ds-opt %s --ds-compile=fusion=true | %python %S/Inputs/planned_summary.py | FileCheck %s --check-prefix=COUNT
 // OFF-LABEL: module attributes {kernel.target = "sm_90a", moe.max_tokens = 256 : i64, moe.passes = [{name = "moe-attention-block-sparsity", statistics = {"windowed-layers-marked" = 0 : i64}}]}
 // OFF-LABEL: func.func @forward
 // OFF-SAME: kernel.plan = #kernel.plan<max_tokens = 256, peak_bytes = 196608, naive_bytes = 962816>
 // OFF-COUNT: @forward: 27 launches (27 with configs ending unbounded) 12 kinds, 30 buffers (30 with offsets)
-// NO-NORM-COUNT: @forward: 25 launches (25 with configs ending unbounded) 12 kinds, 28 buffers (28 with offsets)
-// NO-GATE-UP-COUNT: @forward: 26 launches (26 with configs ending unbounded) 12 kinds, 30 buffers (30 with offsets)
+// NO-NORM-COUNT: @forward: 23 launches (23 with configs ending unbounded) 12 kinds, 28 buffers (28 with offsets)
+// NO-GATE-UP-COUNT: @forward: 24 launches (24 with configs ending unbounded) 12 kinds, 30 buffers (30 with offsets)
+// NO-QKV-COUNT: @forward: 24 launches (24 with configs ending unbounded) 12 kinds, 28 buffers (28 with offsets)
 
 // moe-attention-block-sparsity marks a windowed layer (the same layer with a
 // sliding window of 8) for the kernel's tile-level ranges and records it;
@@ -104,14 +110,14 @@
 // examples/, at Mixtral-8x7B's real size).
 // RUN: ds-opt %S/../../examples/mixtral_layer.mlir --ds-compile | FileCheck %s --check-prefix=EXAMPLE
 // RUN: ds-opt %S/../../examples/mixtral_layer.mlir --ds-compile | %python %S/Inputs/planned_summary.py | FileCheck %s --check-prefix=EXAMPLE-COUNT
-// EXAMPLE-LABEL: module attributes {kernel.target = "sm_90a", moe.passes = [{name = "moe-fuse-add-rms-norm", statistics = {"chains-fused" = 0 : i64}}, {name = "moe-fuse-gate-up", statistics = {"grouped-pairs-fused" = 1 : i64, "linear-pairs-fused" = 0 : i64}}, {name = "moe-attention-block-sparsity", statistics = {"windowed-layers-marked" = 0 : i64}}]}
+// EXAMPLE-LABEL: module attributes {kernel.target = "sm_90a", moe.passes = [{name = "moe-fuse-add-rms-norm", statistics = {"chains-fused" = 0 : i64}}, {name = "moe-fuse-gate-up", statistics = {"grouped-pairs-fused" = 1 : i64, "linear-pairs-fused" = 0 : i64}}, {name = "moe-fuse-qkv", statistics = {"groups-fused" = 1 : i64, "linears-fused" = 3 : i64}}, {name = "moe-attention-block-sparsity", statistics = {"windowed-layers-marked" = 0 : i64}}]}
 // EXAMPLE-LABEL: func.func @decoder_layer
 // EXAMPLE-SAME: kernel.plan = #kernel.plan<max_tokens = 4096,
-// 2 norm, 4 gemm, 2 rope, attention, router, dispatch, 2 grouped_gemm (the
-// fused gate/up with its swiglu, and down), residual add, combine: 15
-// launches of 9 kinds. The layer's last add is its result, no norm follows:
+// 2 norm, 2 gemm (q/k/v fused by moe-fuse-qkv, and o), 2 rope, attention,
+// router, dispatch, 2 grouped_gemm (the fused gate/up with its swiglu, and
+// down), residual add, combine: 13 launches of 9 kinds. The layer's last add is its result, no norm follows:
 // nothing for moe-fuse-add-rms-norm (0 chains recorded).
-// EXAMPLE-COUNT: @decoder_layer: 15 launches (15 with configs ending unbounded) 9 kinds, 19 buffers (19 with offsets)
+// EXAMPLE-COUNT: @decoder_layer: 13 launches (13 with configs ending unbounded) 9 kinds, 19 buffers (19 with offsets)
 
 module attributes {moe.max_tokens = 256 : i64} {
   moe.parameter @embed : tensor<128x64xbf16> {key = "model.embed_tokens.weight"}

@@ -152,6 +152,26 @@ func.func @swiglu(%x: tensor<?x64xbf16>, %w: tensor<192x64xbf16>, %rows: tensor<
 
 // -----
 
+// Projections of one input (moe-fuse-qkv): one GEMM writing one buffer per
+// segment, a rank-3 input seen as 2-D and its results viewed back (the
+// returned views are then copied to the results, as any returned view is).
+// CHECK-LABEL: func.func @split
+// CHECK: %[[A:.*]] = kernel.view %arg0[0] : memref<?x2x64xbf16> to memref<?x64xbf16>
+// CHECK-NEXT: %[[Q:.*]] = kernel.buffer tokens(2) : memref<?x64xbf16>
+// CHECK-NEXT: %[[K:.*]] = kernel.buffer tokens(2) : memref<?x16xbf16>
+// CHECK-NEXT: %[[V:.*]] = kernel.buffer tokens(2) : memref<?x16xbf16>
+// CHECK-NEXT: kernel.gemm ins(%[[A]], %arg1, %arg2 : memref<?x64xbf16>, memref<96x64xbf16>, memref<96xbf16>) outs(%[[Q]], %[[K]], %[[V]] : memref<?x64xbf16>, memref<?x16xbf16>, memref<?x16xbf16>) {epilogue = #kernel.epilogue<bias = true, split = [64, 16, 16]>}
+// CHECK-NEXT: kernel.view %[[Q]][0] : memref<?x64xbf16> to memref<?x2x64xbf16>
+// CHECK-NEXT: kernel.view %[[K]][0] : memref<?x16xbf16> to memref<?x2x16xbf16>
+// CHECK-NEXT: kernel.view %[[V]][0] : memref<?x16xbf16> to memref<?x2x16xbf16>
+// CHECK-NOT: kernel.gemm
+func.func @split(%x: tensor<?x2x64xbf16>, %w: tensor<96x64xbf16>, %b: tensor<96xbf16>) -> (tensor<?x2x64xbf16>, tensor<?x2x16xbf16>, tensor<?x2x16xbf16>) {
+  %q, %k, %v = moe.linear %x, %w bias(%b : tensor<96xbf16>) {split = array<i64: 64, 16, 16>} : tensor<?x2x64xbf16>, tensor<96x64xbf16> -> tensor<?x2x64xbf16>, tensor<?x2x16xbf16>, tensor<?x2x16xbf16>
+  return %q, %k, %v : tensor<?x2x64xbf16>, tensor<?x2x16xbf16>, tensor<?x2x16xbf16>
+}
+
+// -----
+
 // The OLMoE clamp: splats become fills, maximumf/minimumf elementwise ops;
 // index constants and tensor.dim leave nothing behind.
 // CHECK-LABEL: func.func @clamp

@@ -160,10 +160,18 @@ const char *elementwiseFnName(ElementwiseFn fn);
 int elementwiseArity(ElementwiseFn fn);
 
 struct GemmAttrs {
+  /// The most results a split GEMM has (the out pointers of gemm.cuh's
+  /// split epilogue).
+  static constexpr size_t kMaxSplit = 4;
   std::optional<Quant> quant;
   bool bias = false;
   /// w is gate rows then up rows [2·I, K]; c is their SwiGLU [m·T, I].
   bool swiglu = false;
+  /// Empty, or the rows of w (and bias) of each result, in order (two to
+  /// kMaxSplit positive sizes summing to N; with quant all but the last a
+  /// multiple of the block's rows): result i is c_i [m·T, split[i]], the
+  /// columns of a·wᵀ that segment's rows produce. Not with swiglu.
+  std::vector<int64_t> split;
 };
 struct GroupedGemmAttrs {
   std::optional<Quant> quant;

@@ -1504,13 +1504,16 @@ inline flatbuffers::Offset<RouterConfig> CreateRouterConfig(
 }
 
 /// Absent `quant`: a float weight. `swiglu`: w holds gate rows then up rows
-/// [2·I, K] and c is their SwiGLU [M, I] (moe.linear {swiglu}).
+/// [2·I, K] and c is their SwiGLU [M, I] (moe.linear {swiglu}). `split`
+/// (absent: one result): the rows of w (and bias) of each result, result i
+/// being c_i [M, split[i]] (moe.linear {split}).
 struct GemmAttrs FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
   typedef GemmAttrsBuilder Builder;
   enum FlatBuffersVTableOffset FLATBUFFERS_VTABLE_UNDERLYING_TYPE {
     VT_QUANT = 4,
     VT_BIAS = 6,
-    VT_SWIGLU = 8
+    VT_SWIGLU = 8,
+    VT_SPLIT = 10
   };
   const ds::fb::Quant *quant() const {
     return GetPointer<const ds::fb::Quant *>(VT_QUANT);
@@ -1521,12 +1524,17 @@ struct GemmAttrs FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
   bool swiglu() const {
     return GetField<uint8_t>(VT_SWIGLU, 0) != 0;
   }
+  const flatbuffers::Vector<int64_t> *split() const {
+    return GetPointer<const flatbuffers::Vector<int64_t> *>(VT_SPLIT);
+  }
   bool Verify(flatbuffers::Verifier &verifier) const {
     return VerifyTableStart(verifier) &&
            VerifyOffset(verifier, VT_QUANT) &&
            verifier.VerifyTable(quant()) &&
            VerifyField<uint8_t>(verifier, VT_BIAS, 1) &&
            VerifyField<uint8_t>(verifier, VT_SWIGLU, 1) &&
+           VerifyOffset(verifier, VT_SPLIT) &&
+           verifier.VerifyVector(split()) &&
            verifier.EndTable();
   }
 };
@@ -1544,6 +1552,9 @@ struct GemmAttrsBuilder {
   void add_swiglu(bool swiglu) {
     fbb_.AddElement<uint8_t>(GemmAttrs::VT_SWIGLU, static_cast<uint8_t>(swiglu), 0);
   }
+  void add_split(flatbuffers::Offset<flatbuffers::Vector<int64_t>> split) {
+    fbb_.AddOffset(GemmAttrs::VT_SPLIT, split);
+  }
   explicit GemmAttrsBuilder(flatbuffers::FlatBufferBuilder &_fbb)
         : fbb_(_fbb) {
     start_ = fbb_.StartTable();
@@ -1559,12 +1570,29 @@ inline flatbuffers::Offset<GemmAttrs> CreateGemmAttrs(
     flatbuffers::FlatBufferBuilder &_fbb,
     flatbuffers::Offset<ds::fb::Quant> quant = 0,
     bool bias = false,
-    bool swiglu = false) {
+    bool swiglu = false,
+    flatbuffers::Offset<flatbuffers::Vector<int64_t>> split = 0) {
   GemmAttrsBuilder builder_(_fbb);
+  builder_.add_split(split);
   builder_.add_quant(quant);
   builder_.add_swiglu(swiglu);
   builder_.add_bias(bias);
   return builder_.Finish();
+}
+
+inline flatbuffers::Offset<GemmAttrs> CreateGemmAttrsDirect(
+    flatbuffers::FlatBufferBuilder &_fbb,
+    flatbuffers::Offset<ds::fb::Quant> quant = 0,
+    bool bias = false,
+    bool swiglu = false,
+    const std::vector<int64_t> *split = nullptr) {
+  auto split__ = split ? _fbb.CreateVector<int64_t>(*split) : 0;
+  return ds::fb::CreateGemmAttrs(
+      _fbb,
+      quant,
+      bias,
+      swiglu,
+      split__);
 }
 
 /// `swiglu`: each expert's w is [2·I, K], c is [R, I].

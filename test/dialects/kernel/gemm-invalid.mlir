@@ -141,3 +141,61 @@ func.func @swiglu_block(%a: memref<?x128xbf16>, %w: memref<192x128xf8E4M3FN>, %s
   kernel.gemm ins(%a, %w, %s : memref<?x128xbf16>, memref<192x128xf8E4M3FN>, memref<2x1xf32>) outs(%c : memref<?x96xbf16>) {epilogue = #kernel.epilogue<swiglu = true>, quant = #moe.quant<fp8_e4m3, block = [128, 128]>}
   return
 }
+
+// -----
+
+func.func @split_outs(%a: memref<?x64xbf16>, %w: memref<96x64xbf16>) {
+  %c = kernel.buffer tokens(1) : memref<?x96xbf16>
+  // expected-error @+1 {{expects 2 ins and 3 outs (a, w; one c per split segment), got 2 and 1}}
+  kernel.gemm ins(%a, %w : memref<?x64xbf16>, memref<96x64xbf16>) outs(%c : memref<?x96xbf16>) {epilogue = #kernel.epilogue<split = [64, 16, 16]>}
+  return
+}
+
+// -----
+
+func.func @split_sum(%a: memref<?x64xbf16>, %w: memref<96x64xbf16>) {
+  %q = kernel.buffer tokens(1) : memref<?x64xbf16>
+  %k = kernel.buffer tokens(1) : memref<?x16xbf16>
+  // expected-error @+1 {{split segments sum to 80, but w dim 0 (N) is 96}}
+  kernel.gemm ins(%a, %w : memref<?x64xbf16>, memref<96x64xbf16>) outs(%q, %k : memref<?x64xbf16>, memref<?x16xbf16>) {epilogue = #kernel.epilogue<split = [64, 16]>}
+  return
+}
+
+// -----
+
+func.func @split_many(%a: memref<?x64xbf16>, %w: memref<5x64xbf16>) {
+  %c = kernel.buffer tokens(1) : memref<?x1xbf16>
+  // expected-error @+1 {{an epilogue's split needs 2 to 4 segments, got 5}}
+  kernel.gemm ins(%a, %w : memref<?x64xbf16>, memref<5x64xbf16>) outs(%c, %c, %c, %c, %c : memref<?x1xbf16>, memref<?x1xbf16>, memref<?x1xbf16>, memref<?x1xbf16>, memref<?x1xbf16>) {epilogue = #kernel.epilogue<split = [1, 1, 1, 1, 1]>}
+  return
+}
+
+// -----
+
+func.func @split_out_dim(%a: memref<?x64xbf16>, %w: memref<96x64xbf16>) {
+  %q = kernel.buffer tokens(1) : memref<?x64xbf16>
+  %k = kernel.buffer tokens(1) : memref<?x16xbf16>
+  // expected-error @+1 {{c1 dim 1 (its split segment) must be 32, got 16}}
+  kernel.gemm ins(%a, %w : memref<?x64xbf16>, memref<96x64xbf16>) outs(%q, %k : memref<?x64xbf16>, memref<?x16xbf16>) {epilogue = #kernel.epilogue<split = [64, 32]>}
+  return
+}
+
+// -----
+
+func.func @split_swiglu(%a: memref<?x64xbf16>, %w: memref<96x64xbf16>) {
+  %q = kernel.buffer tokens(1) : memref<?x32xbf16>
+  %k = kernel.buffer tokens(1) : memref<?x16xbf16>
+  // expected-error @+1 {{an epilogue with swiglu takes no split}}
+  kernel.gemm ins(%a, %w : memref<?x64xbf16>, memref<96x64xbf16>) outs(%q, %k : memref<?x32xbf16>, memref<?x16xbf16>) {epilogue = #kernel.epilogue<swiglu = true, split = [64, 32]>}
+  return
+}
+
+// -----
+
+func.func @split_block(%a: memref<?x128xbf16>, %w: memref<320x128xf8E4M3FN>, %s: memref<3x1xf32>) {
+  %q = kernel.buffer tokens(1) : memref<?x64xbf16>
+  %k = kernel.buffer tokens(1) : memref<?x256xbf16>
+  // expected-error @+1 {{split segment 0 (64 rows) must be a multiple of the quant block's rows (128)}}
+  kernel.gemm ins(%a, %w, %s : memref<?x128xbf16>, memref<320x128xf8E4M3FN>, memref<3x1xf32>) outs(%q, %k : memref<?x64xbf16>, memref<?x256xbf16>) {epilogue = #kernel.epilogue<split = [64, 256]>, quant = #moe.quant<fp8_e4m3, block = [128, 128]>}
+  return
+}

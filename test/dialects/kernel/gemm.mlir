@@ -47,3 +47,20 @@ func.func @swiglu(%a: memref<?x64xbf16>, %w: memref<192x64xbf16>) {
   kernel.gemm ins(%a, %w : memref<?x64xbf16>, memref<192x64xbf16>) outs(%c : memref<?x96xbf16>) {epilogue = #kernel.epilogue<swiglu = true>}
   return
 }
+
+// Projections of one input as one GEMM (moe.linear {split}): one out
+// buffer per segment of w's rows, the joined bias, the FP8 segments whole
+// scale blocks but the last.
+// CHECK-LABEL: func.func @split
+func.func @split(%a: memref<?x64xbf16>, %w: memref<96x64xbf16>, %b: memref<96xbf16>, %aq: memref<?x128xbf16>, %wq: memref<320x128xf8E4M3FN>, %s: memref<3x1xf32>) {
+  %q = kernel.buffer tokens(1) : memref<?x64xbf16>
+  %k = kernel.buffer tokens(1) : memref<?x16xbf16>
+  %v = kernel.buffer tokens(1) : memref<?x16xbf16>
+  // CHECK: kernel.gemm ins(%arg0, %arg1, %arg2 : memref<?x64xbf16>, memref<96x64xbf16>, memref<96xbf16>) outs(%{{.*}}, %{{.*}}, %{{.*}} : memref<?x64xbf16>, memref<?x16xbf16>, memref<?x16xbf16>) {epilogue = #kernel.epilogue<bias = true, split = [64, 16, 16]>}
+  kernel.gemm ins(%a, %w, %b : memref<?x64xbf16>, memref<96x64xbf16>, memref<96xbf16>) outs(%q, %k, %v : memref<?x64xbf16>, memref<?x16xbf16>, memref<?x16xbf16>) {epilogue = #kernel.epilogue<bias = true, split = [64, 16, 16]>}
+  %qa = kernel.buffer tokens(1) : memref<?x256xbf16>
+  %kva = kernel.buffer tokens(1) : memref<?x64xbf16>
+  // CHECK: kernel.gemm ins(%arg3, %arg4, %arg5 : memref<?x128xbf16>, memref<320x128xf8E4M3FN>, memref<3x1xf32>) outs(%{{.*}}, %{{.*}} : memref<?x256xbf16>, memref<?x64xbf16>) {epilogue = #kernel.epilogue<split = [256, 64]>, quant = #moe.quant<fp8_e4m3, block = [128, 128]>}
+  kernel.gemm ins(%aq, %wq, %s : memref<?x128xbf16>, memref<320x128xf8E4M3FN>, memref<3x1xf32>) outs(%qa, %kva : memref<?x256xbf16>, memref<?x64xbf16>) {epilogue = #kernel.epilogue<split = [256, 64]>, quant = #moe.quant<fp8_e4m3, block = [128, 128]>}
+  return
+}

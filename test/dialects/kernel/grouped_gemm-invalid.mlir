@@ -97,3 +97,12 @@ func.func @bias(%rows: memref<?x64xbf16>, %w: memref<8x96x64xbf16>, %offs: memre
   kernel.grouped_gemm ins(%rows, %w, %offs : memref<?x64xbf16>, memref<8x96x64xbf16>, memref<9xi32>) outs(%c : memref<?x96xbf16>) {epilogue = #kernel.epilogue<bias = true>}
   return
 }
+
+// -----
+
+func.func @split(%rows: memref<?x64xbf16>, %w: memref<8x96x64xbf16>, %offs: memref<9xi32>) {
+  %c = kernel.buffer tokens(1) : memref<?x96xbf16>
+  // expected-error @+1 {{a grouped GEMM's epilogue takes no split}}
+  kernel.grouped_gemm ins(%rows, %w, %offs : memref<?x64xbf16>, memref<8x96x64xbf16>, memref<9xi32>) outs(%c : memref<?x96xbf16>) {epilogue = #kernel.epilogue<split = [64, 32]>}
+  return
+}

@@ -314,3 +314,75 @@ func.func @swiglu_block(%x: tensor<?x128xbf16>, %w: tensor<192x128xf8E4M3FN>, %s
   %0 = moe.linear %x, %w scales(%s : tensor<2x1xf32>) {quant = #moe.quant<fp8_e4m3, block = [128, 128]>, swiglu} : tensor<?x128xbf16>, tensor<192x128xf8E4M3FN> -> tensor<?x96xbf16>
   return %0 : tensor<?x96xbf16>
 }
+
+// -----
+
+func.func @two_results(%x: tensor<?x8xf32>, %w: tensor<12x8xf32>) -> tensor<?x12xf32> {
+  // expected-error @+1 {{has 2 results; only a 'split' linear has more than one}}
+  %0:2 = moe.linear %x, %w : tensor<?x8xf32>, tensor<12x8xf32> -> tensor<?x12xf32>, tensor<?x12xf32>
+  return %0#0 : tensor<?x12xf32>
+}
+
+// -----
+
+func.func @split_count(%x: tensor<?x8xf32>, %w: tensor<12x8xf32>) -> tensor<?x4xf32> {
+  // expected-error @+1 {{'split' has 3 segments but the op has 2 results}}
+  %0:2 = moe.linear %x, %w {split = array<i64: 4, 4, 4>} : tensor<?x8xf32>, tensor<12x8xf32> -> tensor<?x4xf32>, tensor<?x4xf32>
+  return %0#0 : tensor<?x4xf32>
+}
+
+// -----
+
+func.func @split_one(%x: tensor<?x8xf32>, %w: tensor<12x8xf32>) -> tensor<?x12xf32> {
+  // expected-error @+1 {{'split' needs at least two segments, got 1}}
+  %0 = moe.linear %x, %w {split = array<i64: 12>} : tensor<?x8xf32>, tensor<12x8xf32> -> tensor<?x12xf32>
+  return %0 : tensor<?x12xf32>
+}
+
+// -----
+
+func.func @split_sum(%x: tensor<?x8xf32>, %w: tensor<12x8xf32>) -> tensor<?x4xf32> {
+  // expected-error @+1 {{'split' segments sum to 10, but weight dim 0 (N) is 12}}
+  %0:2 = moe.linear %x, %w {split = array<i64: 4, 6>} : tensor<?x8xf32>, tensor<12x8xf32> -> tensor<?x4xf32>, tensor<?x6xf32>
+  return %0#0 : tensor<?x4xf32>
+}
+
+// -----
+
+func.func @split_empty_segment(%x: tensor<?x8xf32>, %w: tensor<12x8xf32>) -> tensor<?x12xf32> {
+  // expected-error @+1 {{'split' segment 1 must have at least one row, got 0}}
+  %0:2 = moe.linear %x, %w {split = array<i64: 12, 0>} : tensor<?x8xf32>, tensor<12x8xf32> -> tensor<?x12xf32>, tensor<?x0xf32>
+  return %0#0 : tensor<?x12xf32>
+}
+
+// -----
+
+func.func @split_result(%x: tensor<?x8xf32>, %w: tensor<12x8xf32>) -> tensor<?x4xf32> {
+  // expected-error @+1 {{result 1's last dimension (its 'split' segment) must be 8, got 4}}
+  %0:2 = moe.linear %x, %w {split = array<i64: 4, 8>} : tensor<?x8xf32>, tensor<12x8xf32> -> tensor<?x4xf32>, tensor<?x4xf32>
+  return %0#0 : tensor<?x4xf32>
+}
+
+// -----
+
+func.func @split_result_type(%x: tensor<?x8xf32>, %w: tensor<12x8xf32>) -> tensor<?x4xf32> {
+  // expected-error @+1 {{result 1 element type 'bf16' must match the input's 'f32'}}
+  %0:2 = moe.linear %x, %w {split = array<i64: 4, 8>} : tensor<?x8xf32>, tensor<12x8xf32> -> tensor<?x4xf32>, tensor<?x8xbf16>
+  return %0#0 : tensor<?x4xf32>
+}
+
+// -----
+
+func.func @split_swiglu(%x: tensor<?x8xf32>, %w: tensor<12x8xf32>) -> tensor<?x3xf32> {
+  // expected-error @+1 {{'split' and 'swiglu' do not combine}}
+  %0:2 = moe.linear %x, %w {split = array<i64: 6, 6>, swiglu} : tensor<?x8xf32>, tensor<12x8xf32> -> tensor<?x3xf32>, tensor<?x3xf32>
+  return %0#0 : tensor<?x3xf32>
+}
+
+// -----
+
+func.func @split_block(%x: tensor<?x128xbf16>, %w: tensor<320x128xf8E4M3FN>, %s: tensor<3x1xf32>) -> tensor<?x64xbf16> {
+  // expected-error @+1 {{'split' segment 0 (64 rows) must be a multiple of the quant block's rows (128) so no scale block spans two}}
+  %0:2 = moe.linear %x, %w scales(%s : tensor<3x1xf32>) {quant = #moe.quant<fp8_e4m3, block = [128, 128]>, split = array<i64: 64, 256>} : tensor<?x128xbf16>, tensor<320x128xf8E4M3FN> -> tensor<?x64xbf16>, tensor<?x256xbf16>
+  return %0#0 : tensor<?x64xbf16>
+}

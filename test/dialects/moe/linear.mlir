@@ -115,3 +115,15 @@ func.func @swiglu(%x: tensor<?x8xbf16>, %w: tensor<12x8xbf16>, %xq: tensor<?x128
   %1 = moe.linear %xq, %wq scales(%s : tensor<2x1xf32>) {quant = #moe.quant<fp8_e4m3, block = [128, 128]>, swiglu} : tensor<?x128xbf16>, tensor<256x128xf8E4M3FN> -> tensor<?x128xbf16>
   return %0, %1 : tensor<?x6xbf16>, tensor<?x128xbf16>
 }
+
+// Projections of one input as one GEMM (moe-fuse-qkv): one result per
+// segment of the weight's rows, with a joined bias, and FP8 block scales
+// whose segments (all but the last) are whole scale blocks.
+// CHECK-LABEL: func.func @split
+// CHECK: %{{.*}}:3 = moe.linear %{{.*}}, %{{.*}} bias(%{{.*}} : tensor<96xbf16>) {split = array<i64: 64, 16, 16>} : tensor<?x64xbf16>, tensor<96x64xbf16> -> tensor<?x64xbf16>, tensor<?x16xbf16>, tensor<?x16xbf16>
+// CHECK: %{{.*}}:2 = moe.linear %{{.*}}, %{{.*}} scales(%{{.*}} : tensor<3x1xf32>) {quant = #moe.quant<fp8_e4m3, block = [128, 128]>, split = array<i64: 256, 64>} : tensor<?x2x128xbf16>, tensor<320x128xf8E4M3FN> -> tensor<?x2x256xbf16>, tensor<?x2x64xbf16>
+func.func @split(%x: tensor<?x64xbf16>, %w: tensor<96x64xbf16>, %b: tensor<96xbf16>, %xq: tensor<?x2x128xbf16>, %wq: tensor<320x128xf8E4M3FN>, %s: tensor<3x1xf32>) -> (tensor<?x16xbf16>, tensor<?x2x64xbf16>) {
+  %q, %k, %v = moe.linear %x, %w bias(%b : tensor<96xbf16>) {split = array<i64: 64, 16, 16>} : tensor<?x64xbf16>, tensor<96x64xbf16> -> tensor<?x64xbf16>, tensor<?x16xbf16>, tensor<?x16xbf16>
+  %qa, %kva = moe.linear %xq, %wq scales(%s : tensor<3x1xf32>) {quant = #moe.quant<fp8_e4m3, block = [128, 128]>, split = array<i64: 256, 64>} : tensor<?x2x128xbf16>, tensor<320x128xf8E4M3FN> -> tensor<?x2x256xbf16>, tensor<?x2x64xbf16>
+  return %v, %kva : tensor<?x16xbf16>, tensor<?x2x64xbf16>
+}

@@ -25,6 +25,12 @@
 // fused result meets cpu::swiglu of the exact references within the ulp
 // bounds above, and for f32 activations is bit-identical to cpu::swiglu of
 // cpu::linear of the two halves.
+// The split epilogue (split*_* entries, moe.linear {split}) on the sim for
+// bf16 (16-byte and element stores, segments inside a tile), fp8 e4m3 with
+// a ragged last segment, f32 with four segments and the register epilogue,
+// M in {1, 7, 129}: each segment bit-identical to its columns of the plain
+// entry over the joined weight, and within the tolerances above of
+// cpu::linearSplit.
 // And through NVRTC for sm_90a without local memory (registers and static
 // shared memory printed; the fused entries next to their unfused twins).
 //
@@ -830,6 +836,162 @@ TEST(GroupedGemmSwiGLUKernel, QuantizedWeightsMatchTheReference) {
 }
 
 //===- configurations and NVRTC -------------------------------------------===//
+
+//===----------------------------------------------------------------------===//
+// The split epilogue
+//===----------------------------------------------------------------------===//
+
+template <class TA, class TW, class TC, class TS, class TB>
+using SplitFn = void (*)(ds::gptr<const TA>, ds::gptr<const TW>,
+                         ds::gptr<const TS>, ds::gptr<const TB>, ds::gptr<TC>,
+                         ds::gptr<TC>, ds::gptr<TC>, ds::gptr<TC>, long, int,
+                         int, int, int, int, int, int);
+
+/// The split entry `split` (case `g`) against its plain twin `plain` of the
+/// same configuration over the joined weight: segment s of `parts` is
+/// columns [begin_s, begin_s + parts[s]) of the twin's result, bit for bit
+/// (each column is accumulated alone, in the same order), for M in {1, 7,
+/// 129}, with and without bias; the twin meets cpu::linear (above), and
+/// each segment meets cpu::linearSplit within the file's tolerances.
+template <class TA, class TW, class TC, class TS, class TB>
+void runSplit(SplitFn<TA, TW, TC, TS, TB> split,
+              GemmFn<TA, TW, TC, TS, TB> plain, const char *plainName,
+              const GemmCase &g, std::vector<int> parts, int k, Quant block,
+              uint64_t seed) {
+  int n = 0;
+  for (int p : parts)
+    n += p;
+  std::optional<Quant> quant = quantOf(g, block);
+  int i = 0;
+  for (long m : {1L, 7L, 129L}) {
+    bool withBias = i++ % 2 == 0;
+    std::mt19937 rng(seed + m);
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    std::vector<float> xv(size_t(m) * k), bv(n);
+    for (float &v : xv)
+      v = normal(rng);
+    for (float &v : bv)
+      v = normal(rng);
+    Tensor x = Tensor::floats(g.a, {m, k}, xv);
+    Tensor bias = Tensor::floats(g.bias, {n}, bv);
+    Weight w = randomWeight(rng, g.w, g.scales, quant, {n, k});
+
+    Buffers b;
+    b.dev.options().seed = seed;
+    const void *px = b.in(x.encode(), "a");
+    const void *pw = b.in(w.w.encode(), "w");
+    const void *ps = w.scales ? b.in(w.scales->encode(), "scales") : nullptr;
+    const void *pb = withBias ? b.in(bias.encode(), "bias") : nullptr;
+    size_t width = widthOf(g.c);
+    // 0xff bytes: NaN if unwritten; each segment its own buffer.
+    std::vector<std::vector<uint8_t>> outs;
+    for (int p : parts)
+      outs.emplace_back(size_t(m) * p * width, 0xff);
+    TC *ptrs[4] = {nullptr, nullptr, nullptr, nullptr};
+    for (size_t s = 0; s < outs.size(); ++s) {
+      std::string name = "c" + std::to_string(s);
+      ASSERT_TRUE(
+          b.dev.registerBuffer(outs[s].data(), outs[s].size(), name.c_str())
+              .ok());
+      ptrs[s] = reinterpret_cast<TC *>(outs[s].data());
+    }
+    std::vector<uint8_t> whole(size_t(m) * n * width, 0xff);
+    ASSERT_TRUE(b.dev.registerBuffer(whole.data(), whole.size(), "c").ok());
+    int sizes[3] = {0, 0, 0};
+    for (size_t s = 0; s + 1 < parts.size(); ++s)
+      sizes[s] = parts[s];
+    unsigned gx = unsigned((m + g.bm - 1) / g.bm);
+    unsigned gy = unsigned((n + g.bn - 1) / g.bn);
+    int qbr = int(quant ? quant->blockRows : 0);
+    int qbc = int(quant ? quant->blockCols : 0);
+    ds::Status st = ds::sim::launch(
+        b.dev, split, g.entry, {gx, gy}, {unsigned(g.threads)}, 0,
+        static_cast<const TA *>(px), static_cast<const TW *>(pw),
+        static_cast<const TS *>(ps), static_cast<const TB *>(pb), ptrs[0],
+        ptrs[1], ptrs[2], ptrs[3], m, n, k, sizes[0], sizes[1], sizes[2], qbr,
+        qbc);
+    ASSERT_TRUE(st.ok()) << st.message();
+    st = ds::sim::launch(
+        b.dev, plain, plainName, {gx, gy}, {unsigned(g.threads)}, 0,
+        static_cast<const TA *>(px), static_cast<const TW *>(pw),
+        static_cast<const TS *>(ps), static_cast<const TB *>(pb),
+        reinterpret_cast<TC *>(whole.data()), m, n, k, qbr, qbc);
+    ASSERT_TRUE(st.ok()) << st.message();
+
+    auto truth = ds::cpu::linearSplit(
+        x, w.w, w.scales ? &*w.scales : nullptr, withBias ? &bias : nullptr,
+        quant, std::vector<int64_t>(parts.begin(), parts.end()), g.c);
+    ASSERT_TRUE(truth.ok()) << truth.message();
+    std::optional<ds::Expected<std::vector<Tensor>>> rounded;
+    if (g.a != DType::F32 && (quant || g.w != g.a))
+      rounded = ds::cpu::linearSplit(
+          x, roundedWeight(w, quant, g.a), nullptr, withBias ? &bias : nullptr,
+          std::nullopt, std::vector<int64_t>(parts.begin(), parts.end()), g.c);
+    int col0 = 0;
+    for (size_t s = 0; s < parts.size(); ++s) {
+      char what[160];
+      std::snprintf(what, sizeof what, "%s M=%ld segment %zu of %zu bias=%d",
+                    g.entry, m, s, parts.size(), int(withBias));
+      for (long r = 0; r < m; ++r)
+        EXPECT_EQ(std::memcmp(outs[s].data() + size_t(r) * parts[s] * width,
+                              whole.data() + (size_t(r) * n + col0) * width,
+                              size_t(parts[s]) * width),
+                  0)
+            << what << " row " << r;
+      const Tensor &exact = rounded ? (**rounded)[s] : (*truth)[s];
+      expectClose(g.c, decode(g.c, outs[s]), exact, (*truth)[s], what);
+      col0 += parts[s];
+    }
+  }
+}
+
+TEST(GemmSplitKernel, Bf16MatchesThePlainKernel) {
+  // Q, K, V of grouped-query attention: 16-byte stores when every segment
+  // is a multiple of 8 columns, element stores otherwise; segments that
+  // start inside a CTA's tile.
+  GemmCase g{"split3_bf16_128", BF, BF, BF, F, BF, kNone, false, 128, 128, 256};
+  runSplit(split3_bf16_128, gemm_bf16_128, "gemm_bf16_128", g, {64, 16, 16}, 64,
+           Quant{}, 90);
+  runSplit(split3_bf16_128, gemm_bf16_128, "gemm_bf16_128", g, {40, 20, 12}, 40,
+           Quant{}, 91);
+  runSplit(split3_bf16_128, gemm_bf16_128, "gemm_bf16_128", g, {130, 70, 60},
+           37, Quant{}, 92);
+}
+
+TEST(GemmSplitKernel, Fp8WeightsKeepScaleBlocks) {
+  // MLA's q_a and kv_a in FP8 block-128: the first segment whole scale
+  // blocks, the last ragged (DeepSeek-V3's 1536 + 576 in small).
+  GemmCase g{"split2_bf16_fp8_128", BF,   DType::F8E4M3, BF,  F,  BF,
+             QuantScheme::FP8E4M3,  true, 128,           128, 256};
+  runSplit(split2_bf16_fp8_128, gemm_bf16_fp8_128, "gemm_bf16_fp8_128", g,
+           {256, 80}, 160, Quant{QuantScheme::FP8E4M3, 128, 128}, 93);
+}
+
+TEST(GemmSplitKernel, F32FourSegmentsAndTheRegisterEpilogue) {
+  GemmCase g{"split4_f32_64", F, F, F, F, F, kNone, false, 64, 64, 128};
+  runSplit(split4_f32_64, gemm_f32_64, "gemm_f32_64", g, {8, 24, 4, 36}, 40,
+           Quant{}, 94);
+  // 128x128x16: the C tile does not fit shared memory, fragment stores.
+  GemmCase r{"split3_f32_128_k16", F, F, F, F, F, kNone, false, 128, 128, 256};
+  runSplit(split3_f32_128_k16, gemm_f32_128_k16, "gemm_f32_128_k16", r,
+           {64, 16, 16}, 40, Quant{}, 95);
+}
+
+TEST(GemmSplitKernel, CompilesWithNvrtcWithoutLocalMemory) {
+  // Each split entry after its plain twin: the registers side by side.
+  const char *entries[] = {
+      "gemm_bf16_128",       "split3_bf16_128",    "gemm_bf16_fp8_128",
+      "split2_bf16_fp8_128", "gemm_f32_64",        "split4_f32_64",
+      "gemm_f32_128_k16",    "split3_f32_128_k16", "split2_bf16_fp8_64x128"};
+  expectEntriesCompile(
+      readFile(DS_GEMM_KERNELS), entries, kMaxStaticSmem,
+      [&](size_t i, const ds::codegen::CompiledKernel &k) {
+        if (std::string(entries[i]).find("f32_") == std::string::npos) {
+          EXPECT_NE(k.ptx.find("mma.sync.aligned.m16n8k16"), std::string::npos)
+              << entries[i];
+        }
+      });
+}
 
 TEST(GemmKernel, ConfigurationsTheCodeGeneratorMayPick) {
   using ds::GemmQuant;

@@ -6,7 +6,8 @@
 // tiles are the code generator's: 128×128×32, 3 stages, 8 warps (2 × 4) and
 // 64×64×32, 3 stages, 4 warps (2 × 2), on tensor cores for bf16/f16 and on
 // FFMA for f32 activations. The swiglu_* entries are the same
-// configurations with the fused SwiGLU epilogue (kSwiGLU).
+// configurations with the fused SwiGLU epilogue (kSwiGLU), the split*_*
+// entries with the split epilogue (gemmSplitKernel).
 //
 //===----------------------------------------------------------------------===//
 
@@ -43,6 +44,23 @@
   DS_GROUPED_ENTRY_S(name, TA, TW, TC, TS, Q, BM, BN, WM, WN, false)
 #define DS_GROUPED_SWIGLU_ENTRY(name, TA, TW, TC, TS, Q, BM, BN, WM, WN)       \
   DS_GROUPED_ENTRY_S(name, TA, TW, TC, TS, Q, BM, BN, WM, WN, true)
+
+// The split epilogue (moe.linear {split}): the segments' columns of a·wᵀ
+// (+ bias) go to c0 .. c(S-1).
+#define DS_SPLIT_ENTRY_K(name, TA, TW, TC, TS, TB, Q, BM, BN, BK, ST, WM, WN,  \
+                         S)                                                    \
+  extern "C" __global__ void __launch_bounds__(WM *WN * 32)                    \
+      name(ds::gptr<const TA> a, ds::gptr<const TW> w,                         \
+           ds::gptr<const TS> scales, ds::gptr<const TB> bias,                 \
+           ds::gptr<TC> c0, ds::gptr<TC> c1, ds::gptr<TC> c2, ds::gptr<TC> c3, \
+           long M, int N, int K, int n0, int n1, int n2, int qbr, int qbc) {   \
+    ds::gemmSplitKernel<TA, TW, TC, TS, TB, ds::GemmQuant::Q, BM, BN, BK, ST,  \
+                        WM, WN, S>(a, w, scales, bias, c0, c1, c2, c3, M, N,   \
+                                   K, n0, n1, n2, qbr, qbc);                   \
+  }                                                                            \
+  DS_SIM_EXPORT(name)
+#define DS_SPLIT_ENTRY(name, TA, TW, TC, TS, TB, Q, BM, BN, WM, WN, S)         \
+  DS_SPLIT_ENTRY_K(name, TA, TW, TC, TS, TB, Q, BM, BN, 32, 3, WM, WN, S)
 
 using bf16 = __nv_bfloat16;
 using f16 = __half;
@@ -85,4 +103,12 @@ DS_GROUPED_SWIGLU_ENTRY(grouped_swiglu_bf16_128, bf16, bf16, bf16, float, None, 
 DS_GROUPED_SWIGLU_ENTRY(grouped_swiglu_f32_64, float, float, float, float, None, 64, 64, 2, 2)
 DS_GROUPED_SWIGLU_ENTRY(grouped_swiglu_bf16_fp8_128, bf16, u8, bf16, float, Fp8E4M3, 128, 128, 2, 4)
 DS_GROUPED_SWIGLU_ENTRY(grouped_swiglu_f32_int8_64, float, i8, float, float, Int8, 64, 64, 2, 2)
+// The split epilogue next to the plain entries of the same configuration.
+DS_SPLIT_ENTRY(split3_bf16_128, bf16, bf16, bf16, float, bf16, None, 128, 128, 2, 4, 3)
+DS_SPLIT_ENTRY(split2_bf16_fp8_128, bf16, u8, bf16, float, bf16, Fp8E4M3, 128, 128, 2, 4, 2)
+DS_SPLIT_ENTRY(split4_f32_64, float, float, float, float, float, None, 64, 64, 2, 2, 4)
+// DeepSeek-V3's q_a/kv_a config for 17 to 64 tokens (64x128x32, 4 stages,
+// 2 x 2 warps): unrolled, its segment selects made ptxas spill.
+DS_SPLIT_ENTRY_K(split2_bf16_fp8_64x128, bf16, u8, bf16, float, bf16, Fp8E4M3, 64, 128, 32, 4, 2, 2, 2)
+DS_SPLIT_ENTRY_K(split3_f32_128_k16, float, float, float, float, float, None, 128, 128, 16, 2, 2, 4, 3)
 // clang-format on

@@ -67,6 +67,16 @@ Expected<Tensor> linearSwiGLU(const Tensor &x, const Tensor &weight,
                               const Tensor *scales,
                               const std::optional<Quant> &quant, DType out);
 
+/// moe.linear {split}: `weight` [N, K] (and `bias` [N]) hold the rows of
+/// `split.size()` projections one after another (positive sizes summing to
+/// N; with `quant` each but the last a multiple of the block's rows);
+/// result i is [..., split[i]], bit-identical with linear() over that
+/// segment's rows (each output element is accumulated on its own).
+Expected<std::vector<Tensor>>
+linearSplit(const Tensor &x, const Tensor &weight, const Tensor *scales,
+            const Tensor *bias, const std::optional<Quant> &quant,
+            const std::vector<int64_t> &split, DType out);
+
 /// moe.swiglu: silu(gate) * up, elementwise, with HF's cast order: silu is
 /// computed in fp32 and rounded to `out`, then multiplied by up and rounded.
 Expected<Tensor> swiglu(const Tensor &gate, const Tensor &up, DType out);
