@@ -73,8 +73,16 @@ for t in "${targets[@]}"; do
     args+=(-dict="$root/test/fuzz/dict/${dict[$t]}.dict")
   echo "fuzz: $t for ${seconds}s (log: $dir/log)"
   rc=0
-  "$build_dir/bin/ds-fuzz-$t" "${args[@]}" "$dir/corpus" \
+  # The wall-clock bound: libFuzzer's own -timeout handler allocates from a
+  # signal handler and can deadlock inside ASan's allocator (seen in CI on
+  # module_run, 2026-12-02), which would hang the run; a target still
+  # running 120 s past its time is killed and counts as a finding (exit 137).
+  timeout -k 10 $((seconds + 120)) \
+    "$build_dir/bin/ds-fuzz-$t" "${args[@]}" "$dir/corpus" \
     "$root/test/fuzz/corpus/$t" >"$dir/log" 2>&1 || rc=$?
+  ((rc == 124 || rc == 137)) &&
+    echo "fuzz: $t killed after $((seconds + 120))s: a unit ran past" \
+      "-timeout=30 and libFuzzer's timeout report hung (see $dir/log)" >&2
   stats=$(grep -E '^#[0-9]+' "$dir/log" | tail -1 || true)
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/log")
   summary+=("$t: rc=$rc execs=${execs:-?} last: ${stats:-none}")
