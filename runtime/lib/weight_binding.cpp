@@ -98,6 +98,7 @@ bool CheckpointTensorSpec::fits(const std::vector<int64_t> &have) const {
 Expected<ParameterTable>
 ParameterTable::create(std::vector<ParameterSpec> params) {
   ParameterTable table;
+  int64_t tensors = 0; // the checkpoint tensors read, bounded
   for (size_t i = 0; i < params.size(); ++i) {
     const ParameterSpec &p = params[i];
     std::string what = "parameter '" + p.name + "'";
@@ -127,6 +128,15 @@ ParameterTable::create(std::vector<ParameterSpec> params) {
                              std::to_string(p.shape.front()) +
                              " slices, more than " +
                              std::to_string(kMaxDimSize));
+    }
+    if (!p.key.empty()) {
+      int64_t parts = 1 + static_cast<int64_t>(p.concatKeys.size());
+      tensors += (p.stacked() ? p.shape.front() : 1) * parts;
+      if (tensors > kMaxCheckpointTensors)
+        return Status::error(
+            what + ": the model reads more than " +
+            std::to_string(kMaxCheckpointTensors) +
+            " checkpoint tensors (its stacked dims and concat parts)");
     }
   }
   table.Params = std::move(params);

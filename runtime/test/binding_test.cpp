@@ -99,6 +99,17 @@ TEST_F(BindingTest, TableRefusesBadParameters) {
   EXPECT_ERROR(
       ParameterTable::create({{"s", "x.*", DType::F32, {kMaxDimSize + 1, 1}}}),
       "slices");
+  // Empty slices are cheap to hold but each is a checkpoint key: the table
+  // bounds the keys it reads (a fuzzed module with [2^24, 0] stacked
+  // parameters took minutes to list them).
+  EXPECT_ERROR(ParameterTable::create(
+                   {{"s", "x.*", DType::F32, {kMaxCheckpointTensors, 0}},
+                    {"t", "y", DType::F32, {1}}}),
+               "parameter 't': the model reads more than 1048576 checkpoint "
+               "tensors");
+  EXPECT_TRUE(ParameterTable::create(
+                  {{"s", "x.*", DType::F32, {kMaxCheckpointTensors, 0}}})
+                  .ok());
 }
 
 TEST_F(BindingTest, CheckWeightsListsEveryMismatch) {

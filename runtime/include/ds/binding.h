@@ -82,6 +82,11 @@ struct CheckpointTensorSpec {
   bool fits(const std::vector<int64_t> &have) const;
 };
 
+/// The most checkpoint tensors one model reads: 2^20. DeepSeek-V3 reads
+/// about 10^5 (256 experts x 3 weights and their scales x 58 layers); the
+/// bound keeps a module with huge stacked dims from making millions of keys.
+inline constexpr int64_t kMaxCheckpointTensors = int64_t(1) << 20;
+
 /// The parameters of a model, validated.
 class ParameterTable {
 public:
@@ -90,7 +95,8 @@ public:
   /// kMaxTensorElements, on slices that are not shape[0] increasing
   /// non-negative indices of a keyed parameter, on concat parts whose rows
   /// do not add up to the joined dim or whose keys differ from `key` in
-  /// `*`-ness, naming the parameter.
+  /// `*`-ness, and when the table would read more than
+  /// kMaxCheckpointTensors checkpoint tensors, naming the parameter.
   static Expected<ParameterTable> create(std::vector<ParameterSpec> params);
 
   const std::vector<ParameterSpec> &parameters() const { return Params; }
