@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "passes/LoadedParameter.h"
 #include "passes/Passes.h"
 
 #include "dialects/moe/MoeOps.h"
@@ -23,23 +24,12 @@ using namespace ds::moe;
 
 namespace {
 
-/// The keyed, unjoined parameter `v` loads, or null.
-ParameterOp loadedParameter(Value v, SymbolTable &symbols) {
-  auto load = v ? v.getDefiningOp<LoadOp>() : LoadOp();
-  if (!load)
-    return nullptr;
-  auto param = symbols.lookup<ParameterOp>(load.getParameter());
-  if (!param || !param.getKey() || param.getConcatKeys())
-    return nullptr;
-  return param;
-}
-
 /// Whether the gate and up weights (or their scales) `g`, `u` can be one
 /// parameter joined at load time: loads of keyed parameters of one type,
 /// both plain or both stacked, reading the same slices.
 bool joinable(Value g, Value u, SymbolTable &symbols) {
-  ParameterOp pg = loadedParameter(g, symbols),
-              pu = loadedParameter(u, symbols);
+  ParameterOp pg = ds::loadedKeyedParameter(g, symbols),
+              pu = ds::loadedKeyedParameter(u, symbols);
   return pg && pu && pg != pu && pg.getType() == pu.getType() &&
          pg.isStacked() == pu.isStacked() &&
          pg.getSlicesAttr() == pu.getSlicesAttr() &&
@@ -63,8 +53,8 @@ bool fusible(Value g, Value u, Value gScales, Value uScales, QuantAttr quant,
 /// concat dim (the gate's rows, then the up's), inserted after the gate's.
 ParameterOp joinParameters(Value g, Value u, SymbolTable &symbols,
                            RewriterBase &rewriter) {
-  ParameterOp pg = loadedParameter(g, symbols),
-              pu = loadedParameter(u, symbols);
+  ParameterOp pg = ds::loadedKeyedParameter(g, symbols),
+              pu = ds::loadedKeyedParameter(u, symbols);
   RankedTensorType type = pg.getTensorType();
   int64_t dim = pg.getConcatDim();
   SmallVector<int64_t> shape(type.getShape());

@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "passes/LoadedParameter.h"
 #include "passes/Passes.h"
 
 #include "dialects/moe/MoeOps.h"
@@ -30,12 +31,8 @@ namespace {
 /// The plain parameter `v` loads (keyed, not stacked, not sliced, not
 /// joined), else null.
 ParameterOp plainParameter(Value v, SymbolTable &symbols) {
-  auto load = v ? v.getDefiningOp<LoadOp>() : LoadOp();
-  if (!load)
-    return nullptr;
-  auto param = symbols.lookup<ParameterOp>(load.getParameter());
-  if (!param || !param.getKey() || param.getConcatKeys() || param.getSlices() ||
-      param.isStacked())
+  ParameterOp param = ds::loadedKeyedParameter(v, symbols);
+  if (!param || param.getSlices() || param.isStacked())
     return nullptr;
   return param;
 }

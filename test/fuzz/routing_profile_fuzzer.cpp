@@ -45,8 +45,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   for (const RoutingLayer &layer : profile->layers)
     fuzz::check(layer.experts >= 1 &&
-                    static_cast<int64_t>(layer.counts.size()) ==
-                        layer.experts,
+                    static_cast<int64_t>(layer.counts.size()) == layer.experts,
                 "a parsed layer has one count per expert");
   std::string written = profile->toJson();
   Expected<RoutingProfile> again = RoutingProfile::parse(written, "written");

@@ -33,8 +33,8 @@ std::vector<Problem> problems() {
           p.op = op;
           p.dtype = dtype;
           p.quant = quant;
-          p.dims = {{"n", n}, {"k", 64}, {"experts", 8}, {"heads", 4},
-                    {"head_dim", 16}, {"hidden", 64}};
+          p.dims = {{"n", n},     {"k", 64},        {"experts", 8},
+                    {"heads", 4}, {"head_dim", 16}, {"hidden", 64}};
           list.push_back(std::move(p));
         }
   return list;
@@ -70,10 +70,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     ds::fuzz::check(!buckets->empty() && buckets->back().maxTokens == 0,
                     "a bucket list ends unbounded");
     for (size_t i = 0; i + 1 < buckets->size(); ++i)
-      ds::fuzz::check((*buckets)[i].maxTokens > 0 &&
-                          (i == 0 || (*buckets)[i].maxTokens >
-                                         (*buckets)[i - 1].maxTokens),
-                      "bounded buckets increase");
+      ds::fuzz::check(
+          (*buckets)[i].maxTokens > 0 &&
+              (i == 0 || (*buckets)[i].maxTokens > (*buckets)[i - 1].maxTokens),
+          "bounded buckets increase");
     std::string written =
         TuningTable::write(table->target(), {{problem, *buckets}});
     llvm::Expected<TuningTable> again = TuningTable::parse(written, "written");
